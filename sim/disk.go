@@ -1,0 +1,108 @@
+package sim
+
+import "time"
+
+// Disk is a host's storage: append logs and single-value blobs. Written data
+// sits in the OS page cache until synced: a process kill keeps it, a
+// power-off loses it. Blobs are written back by the OS after DirtyExpire
+// even without a sync (Linux dirty_expire_centisecs, default 30 s).
+type Disk struct {
+	logs  map[string]*Log
+	blobs map[string]*Blob
+	// DirtyExpire is how long unsynced blob data waits for OS writeback.
+	DirtyExpire time.Duration
+}
+
+func (d *Disk) init() {
+	d.logs = map[string]*Log{}
+	d.blobs = map[string]*Blob{}
+	d.DirtyExpire = 30 * time.Second
+}
+
+// Log returns the named append log, creating it empty.
+func (d *Disk) Log(name string) *Log {
+	l, ok := d.logs[name]
+	if !ok {
+		l = &Log{}
+		d.logs[name] = l
+	}
+	return l
+}
+
+// Blob returns the named single-value file, creating it empty.
+func (d *Disk) Blob(name string) *Blob {
+	b, ok := d.blobs[name]
+	if !ok {
+		b = &Blob{}
+		d.blobs[name] = b
+	}
+	return b
+}
+
+func (d *Disk) powerLoss(now Time) {
+	for _, k := range sortedKeys(d.logs) {
+		d.logs[k].powerLoss()
+	}
+	for _, k := range sortedKeys(d.blobs) {
+		d.blobs[k].powerLoss(now, d.DirtyExpire)
+	}
+}
+
+// Log is an append-only file of records.
+type Log struct {
+	recs   []any
+	synced int
+}
+
+// Append writes a record (to the page cache) and returns its index.
+func (l *Log) Append(rec any) int { l.recs = append(l.recs, rec); return len(l.recs) - 1 }
+
+// Len is the number of records written.
+func (l *Log) Len() int { return len(l.recs) }
+
+// At returns record i.
+func (l *Log) At(i int) any { return l.recs[i] }
+
+// Sync makes every written record durable.
+func (l *Log) Sync() { l.synced = len(l.recs) }
+
+// SyncTo makes the first n records durable.
+func (l *Log) SyncTo(n int) {
+	if n > len(l.recs) {
+		n = len(l.recs)
+	}
+	if n > l.synced {
+		l.synced = n
+	}
+}
+
+// Synced is the number of durable records.
+func (l *Log) Synced() int { return l.synced }
+
+func (l *Log) powerLoss() {
+	clear(l.recs[l.synced:])
+	l.recs = l.recs[:l.synced]
+}
+
+// Blob is a file rewritten whole (a JSON config or offsets file).
+type Blob struct {
+	val, durable any
+	writtenAt    Time
+	dirty        bool
+}
+
+// Write replaces the content in the page cache.
+func (b *Blob) Write(now Time, v any) { b.val, b.writtenAt, b.dirty = v, now, true }
+
+// Sync makes the content durable.
+func (b *Blob) Sync() { b.durable, b.dirty = b.val, false }
+
+// Read returns the current content (nil if never written).
+func (b *Blob) Read() any { return b.val }
+
+func (b *Blob) powerLoss(now Time, expire time.Duration) {
+	if b.dirty && now.Sub(b.writtenAt) >= expire {
+		b.Sync()
+	}
+	b.val, b.dirty = b.durable, false
+}
