@@ -1,0 +1,38 @@
+package model
+
+import (
+	"strconv"
+
+	"rmqsim/history"
+	"rmqsim/sim"
+)
+
+// Recorder appends history records stamped with virtual time, and mirrors
+// each as a trace line ("record" kind) so the trace hash covers them.
+type Recorder struct {
+	w *sim.World
+	h *history.History
+}
+
+// NewRecorder records into h on world w.
+func NewRecorder(w *sim.World, h *history.History) *Recorder { return &Recorder{w: w, h: h} }
+
+// History is the history being written.
+func (r *Recorder) History() *history.History { return r.h }
+
+// Add stamps rec with the current time and appends it.
+func (r *Recorder) Add(rec history.Record) {
+	rec.At = r.w.Now().Duration()
+	seq := r.h.Add(rec)
+	text := string(rec.Kind) + " #" + strconv.FormatInt(seq, 10)
+	if rec.Key != "" {
+		text += " key=" + rec.Key
+	}
+	if rec.Status != "" {
+		text += " status=" + rec.Status
+	}
+	if rec.Err != "" {
+		text += " err=" + rec.Err
+	}
+	r.w.Trace("record", rec.Proc, text)
+}

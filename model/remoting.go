@@ -1,0 +1,348 @@
+package model
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"rmqsim/sim"
+)
+
+// RemotingError is a Java remoting exception as a value (facts §3.4):
+// Class is the exception's simple name, Msg its message text, as RocketMQ
+// 4.8.0 words them (remoting/exception/*).
+type RemotingError struct {
+	Class string
+	Msg   string
+}
+
+func (e *RemotingError) Error() string {
+	return "org.apache.rocketmq.remoting.exception." + e.Class + ": " + e.Msg
+}
+
+// Remoting exception classes.
+const (
+	RemotingConnectException        = "RemotingConnectException"
+	RemotingTimeoutException        = "RemotingTimeoutException"
+	RemotingSendRequestException    = "RemotingSendRequestException"
+	RemotingTooMuchRequestException = "RemotingTooMuchRequestException"
+)
+
+func errConnect(addr string) *RemotingError {
+	return &RemotingError{Class: RemotingConnectException, Msg: "connect to " + addr + " failed"}
+}
+
+func errTimeoutWait(addr string, d time.Duration) *RemotingError {
+	return &RemotingError{Class: RemotingTimeoutException,
+		Msg: "wait response on the channel <" + addr + "> timeout, " + strconv.FormatInt(d.Milliseconds(), 10) + "(ms)"}
+}
+
+func errSendRequest(addr string) *RemotingError {
+	return &RemotingError{Class: RemotingSendRequestException, Msg: "send request to <" + addr + "> failed"}
+}
+
+// ErrInvokeSyncCallTimeout is invokeSync's own check that the connect ate
+// the whole budget (NettyRemotingClient.invokeSync, facts §3.4).
+func errInvokeSyncCallTimeout() *RemotingError {
+	return &RemotingError{Class: RemotingTimeoutException, Msg: "invokeSync call timeout"}
+}
+
+// RemotingClient is NettyRemotingClient (facts §3.4, §3.5): a table of
+// channels by address, created on demand with the connect time counted
+// against the request's timeout, a sticky nameserver choice, channels
+// closed on send failure (and on timeout only with
+// clientCloseSocketIfTimeout), and an idle handler.
+type RemotingClient struct {
+	p        *sim.Process
+	cfg      *ClientConfig
+	channels map[string]*channelWrapper
+	nsAddrs  []string
+	nsIndex  int
+	nsChosen string
+	// OnRequest handles requests the server side starts on a client
+	// channel (NOTIFY_CONSUMER_IDS_CHANGED); addr is the channel's key.
+	OnRequest func(addr string, in *sim.Inbound)
+	// OnNameServerChosen is told when a new nameserver is chosen.
+	OnNameServerChosen func(addr string)
+}
+
+type channelWrapper struct {
+	end        *sim.End
+	connecting bool
+	waiters    []func(*sim.End)
+}
+
+// NewRemotingClient makes a client on process p.
+func NewRemotingClient(p *sim.Process, cfg *ClientConfig) *RemotingClient {
+	return &RemotingClient{p: p, cfg: cfg, channels: map[string]*channelWrapper{}}
+}
+
+// SetNameServers sets the nameserver list. Like
+// updateNameServerAddressList it shuffles a changed list; the index starts
+// at a random value (initValueIndex, facts §3.4).
+func (c *RemotingClient) SetNameServers(addrs []string) {
+	list := append([]string(nil), addrs...)
+	if strings.Join(list, ";") == strings.Join(c.nsAddrs, ";") {
+		return
+	}
+	r := c.p.Rand()
+	r.Shuffle(len(list), func(i, j int) { list[i], list[j] = list[j], list[i] })
+	c.nsAddrs = list
+	c.nsIndex = r.IntN(999)
+}
+
+// NameServers is the (shuffled) nameserver list.
+func (c *RemotingClient) NameServers() []string { return c.nsAddrs }
+
+// ChosenNameServer is namesrvAddrChoosed ("" if none yet).
+func (c *RemotingClient) ChosenNameServer() string { return c.nsChosen }
+
+// ChannelActive reports whether a usable channel to addr exists.
+func (c *RemotingClient) ChannelActive(addr string) bool {
+	cw := c.channels[addr]
+	return cw != nil && cw.end != nil && cw.end.Active()
+}
+
+// InvokeSync sends req to addr ("" = the chosen nameserver) and calls cb
+// with the response or a *RemotingError. The time spent connecting counts
+// against timeout.
+func (c *RemotingClient) InvokeSync(addr string, req *Request, timeout time.Duration, cb func(*Response, error)) {
+	begin := c.p.Now()
+	c.getAndCreateChannel(addr, func(key string, end *sim.End, connErr error) {
+		if end == nil || !end.Active() {
+			c.closeChannel(key, end)
+			if connErr == nil {
+				connErr = errConnect(key)
+			}
+			cb(nil, connErr)
+			return
+		}
+		cost := c.p.Now().Sub(begin)
+		if timeout.Milliseconds() < cost.Milliseconds() {
+			cb(nil, errInvokeSyncCallTimeout())
+			return
+		}
+		left := timeout - cost
+		end.Call(req, left, func(m sim.Message, err error) {
+			switch err {
+			case nil:
+				cb(m.(*Response), nil)
+			case sim.ErrTimeout:
+				if c.cfg.ClientCloseSocketIfTimeout {
+					c.closeChannel(key, end)
+				}
+				cb(nil, errTimeoutWait(key, left))
+			default:
+				c.closeChannel(key, end)
+				cb(nil, errSendRequest(key))
+			}
+		})
+	})
+}
+
+// InvokeOneway writes req to addr without waiting; cb (may be nil) gets
+// nil once written locally or the connect/send error.
+func (c *RemotingClient) InvokeOneway(addr string, req *Request, cb func(error)) {
+	c.getAndCreateChannel(addr, func(key string, end *sim.End, connErr error) {
+		var err error
+		switch {
+		case end == nil || !end.Active():
+			c.closeChannel(key, end)
+			err = connErr
+			if err == nil {
+				err = errConnect(key)
+			}
+		case end.Send(req) != nil:
+			c.closeChannel(key, end)
+			err = errSendRequest(key)
+		}
+		if cb != nil {
+			cb(err)
+		}
+	})
+}
+
+func (c *RemotingClient) getAndCreateChannel(addr string, cb func(key string, end *sim.End, err error)) {
+	if addr == "" {
+		c.nameServerChannel(cb)
+		return
+	}
+	c.createChannel(addr, func(end *sim.End) { cb(addr, end, nil) })
+}
+
+// nameServerChannel is getAndCreateNameserverChannel: keep the chosen NS
+// while its channel is OK, else try each NS in turn from index+1.
+func (c *RemotingClient) nameServerChannel(cb func(key string, end *sim.End, err error)) {
+	if c.nsChosen != "" && c.ChannelActive(c.nsChosen) {
+		cb(c.nsChosen, c.channels[c.nsChosen].end, nil)
+		return
+	}
+	n := len(c.nsAddrs)
+	if n == 0 {
+		cb("null", nil, errConnect("null"))
+		return
+	}
+	var try func(i int)
+	try = func(i int) {
+		if i == n {
+			cb(c.nsChosen, nil, errConnect("["+strings.Join(c.nsAddrs, ", ")+"]"))
+			return
+		}
+		c.nsIndex++
+		addr := c.nsAddrs[c.nsIndex%n]
+		if addr != c.nsChosen && c.OnNameServerChosen != nil {
+			c.OnNameServerChosen(addr)
+		}
+		c.nsChosen = addr
+		c.createChannel(addr, func(end *sim.End) {
+			if end != nil && end.Active() {
+				cb(addr, end, nil)
+				return
+			}
+			try(i + 1)
+		})
+	}
+	try(0)
+}
+
+// createChannel returns an active channel to addr, waiting (at most the
+// connect timeout) for one being connected, or connecting anew.
+func (c *RemotingClient) createChannel(addr string, cb func(*sim.End)) {
+	cw := c.channels[addr]
+	if cw != nil && cw.end != nil && cw.end.Active() {
+		cb(cw.end)
+		return
+	}
+	if cw != nil && cw.connecting {
+		cw.waiters = append(cw.waiters, cb)
+		return
+	}
+	cw = &channelWrapper{connecting: true, waiters: []func(*sim.End){cb}}
+	c.channels[addr] = cw
+	c.p.Dial(addr, c.cfg.ConnectTimeoutMillis, func(end *sim.End, err error) {
+		cw.connecting = false
+		if err == nil {
+			cw.end = end
+			end.Handle(func(in *sim.Inbound) {
+				if c.OnRequest != nil {
+					c.OnRequest(addr, in)
+				}
+			}, func(sim.CloseReason) { c.closeChannel(addr, end) })
+			c.watchIdle(addr, end)
+		} else if c.channels[addr] == cw {
+			delete(c.channels, addr)
+		}
+		ws := cw.waiters
+		cw.waiters = nil
+		for _, w := range ws {
+			w(cw.end)
+		}
+	})
+}
+
+// watchIdle is the client's IdleStateHandler: a channel with no read or
+// write for clientChannelMaxIdleTimeSeconds is closed (facts §3.5).
+func (c *RemotingClient) watchIdle(addr string, end *sim.End) {
+	idle := c.cfg.ClientChannelMaxIdleTime
+	if idle <= 0 {
+		return
+	}
+	var check func()
+	check = func() {
+		if !end.Active() {
+			return
+		}
+		quiet := c.p.Now().Sub(end.LastActivity())
+		if quiet >= idle {
+			c.p.Trace("idle", "close channel to "+addr)
+			c.closeChannel(addr, end)
+			return
+		}
+		c.p.After(idle-quiet, "", check)
+	}
+	c.p.After(idle, "", check)
+}
+
+// closeChannel removes end from the table (if it is still the one there)
+// and closes it.
+func (c *RemotingClient) closeChannel(addr string, end *sim.End) {
+	if cw := c.channels[addr]; cw != nil && cw.end == end && end != nil {
+		delete(c.channels, addr)
+	}
+	if end != nil {
+		end.Close()
+	}
+}
+
+// CloseAll closes every channel (client shutdown).
+func (c *RemotingClient) CloseAll() {
+	for _, a := range sortedKeys(c.channels) {
+		if cw := c.channels[a]; cw.end != nil {
+			cw.end.Close()
+		}
+	}
+	clear(c.channels)
+}
+
+// RemotingServer is NettyRemotingServer: it accepts channels on a port,
+// hands requests to a processor and closes channels idle for
+// serverChannelMaxIdleTimeSeconds (facts §1.4, §2.7).
+type RemotingServer struct {
+	p    *sim.Process
+	addr string
+	idle time.Duration
+	// OnRequest processes a request or oneway message.
+	OnRequest func(ch *sim.End, in *sim.Inbound)
+	// OnChannelClose is told when a channel closes for any reason
+	// (peer close, reset, idle, give-up).
+	OnChannelClose func(ch *sim.End)
+}
+
+// NewRemotingServer listens on port of p.
+func NewRemotingServer(p *sim.Process, port string, idle time.Duration) *RemotingServer {
+	s := &RemotingServer{p: p, idle: idle}
+	s.addr = p.Listen(port, s.accept)
+	return s
+}
+
+// Addr is the listening address.
+func (s *RemotingServer) Addr() string { return s.addr }
+
+func (s *RemotingServer) accept(ch *sim.End) {
+	ch.Handle(func(in *sim.Inbound) {
+		if s.OnRequest != nil {
+			s.OnRequest(ch, in)
+		}
+	}, func(sim.CloseReason) {
+		if s.OnChannelClose != nil {
+			s.OnChannelClose(ch)
+		}
+	})
+	if s.idle <= 0 {
+		return
+	}
+	var check func()
+	check = func() {
+		if !ch.Active() {
+			return
+		}
+		quiet := s.p.Now().Sub(ch.LastActivity())
+		if quiet >= s.idle {
+			s.p.Trace("idle", "close channel from "+ch.RemoteAddr())
+			ch.Close() // the close callback tells OnChannelClose
+			return
+		}
+		s.p.After(s.idle-quiet, "", check)
+	}
+	s.p.After(s.idle, "", check)
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}

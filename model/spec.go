@@ -1,0 +1,150 @@
+package model
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Env is what every component of one run shares: the configuration (read
+// only during a run), the history recorder and the cluster's layout.
+type Env struct {
+	Cfg     *Config
+	Rec     *Recorder
+	Cluster *ClusterSpec
+}
+
+// ClusterSpec is a RocketMQ deployment: nameservers, broker groups and
+// topics, plus the hosts the clients run on.
+type ClusterSpec struct {
+	// Name is the broker cluster name (brokerClusterName), e.g. MyRocketmq.
+	Name        string
+	NameServers []NodeSpec
+	Brokers     []BrokerGroupSpec
+	Topics      []TopicSpec
+	ClientHosts []NodeSpec
+}
+
+// NodeSpec is a host: its sim name (e.g. nameserver01) and its IPv4
+// address (used where RocketMQ encodes addresses, e.g. offsetMsgId).
+type NodeSpec struct {
+	Host string
+	IP   string
+}
+
+// BrokerGroupSpec is one brokerName: a master (brokerId 0) and an
+// optional slave (brokerId 1).
+type BrokerGroupSpec struct {
+	BrokerName string
+	Master     NodeSpec
+	Slave      *NodeSpec
+}
+
+// TopicSpec is a topic created on brokers before the run (as mqadmin
+// updateTopic does): Queues read and write queues on each named broker
+// (all brokers if BrokerNames is empty).
+type TopicSpec struct {
+	Name        string
+	Queues      int
+	BrokerNames []string
+}
+
+// Ports RocketMQ listens on by default.
+const (
+	NameServerPort = "9876"
+	BrokerPort     = "10911"
+	HAPort         = "10912"
+)
+
+// NameServerAddrs is the clients' namesrvAddr list, in configured order.
+func (c *ClusterSpec) NameServerAddrs() []string {
+	out := make([]string, len(c.NameServers))
+	for i, n := range c.NameServers {
+		out[i] = n.Host + ":" + NameServerPort
+	}
+	return out
+}
+
+// IPOf returns the IPv4 address of a sim host ("" if unknown).
+func (c *ClusterSpec) IPOf(host string) string {
+	for _, n := range c.allNodes() {
+		if n.Host == host {
+			return n.IP
+		}
+	}
+	return ""
+}
+
+func (c *ClusterSpec) allNodes() []NodeSpec {
+	out := append([]NodeSpec(nil), c.NameServers...)
+	for _, b := range c.Brokers {
+		out = append(out, b.Master)
+		if b.Slave != nil {
+			out = append(out, *b.Slave)
+		}
+	}
+	return append(out, c.ClientHosts...)
+}
+
+// IPPort turns a sim address "host:port" into "ip:port" (unchanged if the
+// host has no IP), for text that RocketMQ would print.
+func (c *ClusterSpec) IPPort(addr string) string {
+	i := strings.LastIndexByte(addr, ':')
+	if i < 0 {
+		return addr
+	}
+	if ip := c.IPOf(addr[:i]); ip != "" {
+		return ip + addr[i:]
+	}
+	return addr
+}
+
+// ProducerProgramSpec is the application around a DefaultMQProducer: it
+// starts the producer, sends Count messages, then shuts it down.
+type ProducerProgramSpec struct {
+	Name  string
+	Host  string
+	Group string
+	Topic string
+	Tags  string
+	// Count messages with bodies BodyTemplate where "{i}" is the index,
+	// from FirstIndex (e.g. "NameServer Test{i}").
+	Count        int
+	FirstIndex   int
+	BodyTemplate string
+	// Interval between sends; 0 sends back to back (the next send starts
+	// when the previous returns).
+	Interval time.Duration
+	// Mode: "sync" (default), "async" or "oneway".
+	Mode string
+	// OnError: "abort" (the field report's loop: an exception ends the
+	// program), "continue" (log and go on) or "retry" (retry the same
+	// message after RetryBackoff, up to MaxRetries).
+	OnError      string
+	RetryBackoff time.Duration
+	MaxRetries   int
+}
+
+// ConsumerProgramSpec is the application around a DefaultMQPushConsumer.
+type ConsumerProgramSpec struct {
+	Name          string
+	Host          string
+	Group         string
+	Topic         string
+	SubExpression string
+	// ConsumeTime is how long the listener takes per message.
+	ConsumeTime time.Duration
+	// FailureRate is the probability the listener returns RECONSUME_LATER.
+	FailureRate float64
+}
+
+// DashboardSpec is the console observer (facts §7).
+type DashboardSpec struct {
+	Name string
+	Host string
+}
+
+// Body returns message i's body.
+func (p *ProducerProgramSpec) Body(i int) string {
+	return strings.ReplaceAll(p.BodyTemplate, "{i}", strconv.Itoa(i))
+}
