@@ -44,97 +44,6 @@ func (r CloseReason) String() string {
 	return [...]string{"local", "fin", "reset", "give-up"}[r]
 }
 
-type pkKind uint8
-
-const (
-	pkOneway pkKind = iota
-	pkRequest
-	pkResponse
-	pkFIN
-)
-
-type packet struct {
-	at   Time
-	kind pkKind
-	id   uint64
-	msg  Message
-}
-
-// flow is one direction of a connection: a FIFO of packets of which only
-// the head has an arrival event scheduled. A head that finds the path
-// closed stalls the flow (a black hole: writes still succeed locally) until
-// the path opens, the peer resets, or the give-up time passes.
-type flow struct {
-	from, to     *End
-	q            []packet
-	head         int
-	scheduled    bool
-	stalledSince Time
-	stallEpoch   int
-	lastAt       Time
-}
-
-func (f *flow) isStalled() bool { return f.stalledSince != Never }
-
-func (f *flow) len() int { return len(f.q) - f.head }
-
-func (f *flow) push(n *Network, pk packet) {
-	pk.at = max(n.w.now.Add(n.delay(f.from.proc.host, f.to.proc.host)), f.lastAt)
-	f.lastAt = pk.at
-	f.q = append(f.q, pk)
-	if !f.scheduled && !f.isStalled() {
-		f.arm(n, pk.at)
-	}
-}
-
-func (f *flow) arm(n *Network, at Time) {
-	f.scheduled = true
-	n.w.schedule(max(at, n.w.now), func() { f.arrive(n) })
-}
-
-func (f *flow) resume(at Time) {
-	f.stalledSince = Never
-	f.stallEpoch++
-	n := f.from.proc.w.net
-	if f.len() > 0 && !f.scheduled {
-		f.arm(n, at.Add(n.delay(f.from.proc.host, f.to.proc.host)))
-	}
-}
-
-func (f *flow) drop() {
-	clear(f.q)
-	f.q, f.head = f.q[:0], 0
-}
-
-func (f *flow) arrive(n *Network) {
-	f.scheduled = false
-	if f.from.vanished || f.len() == 0 {
-		return
-	}
-	if !n.PathOpen(f.from.proc.host, f.to.proc.host) {
-		f.stalledSince = n.w.now
-		f.stallEpoch++
-		epoch := f.stallEpoch
-		n.stalled = append(n.stalled, f)
-		n.w.schedule(n.w.now.Add(n.cfg.GiveUp), func() {
-			if f.stallEpoch == epoch && f.isStalled() && !f.from.closed {
-				f.from.closeLocal(CloseGiveUp, true)
-			}
-		})
-		return
-	}
-	pk := f.q[f.head]
-	f.q[f.head] = packet{}
-	f.head++
-	if f.head == len(f.q) {
-		f.q, f.head = f.q[:0], 0
-	}
-	f.to.receive(pk)
-	if f.len() > 0 && !f.scheduled && !f.isStalled() {
-		f.arm(n, f.q[f.head].at)
-	}
-}
-
 // Conn is a connection between two processes.
 type Conn struct {
 	id   uint64
@@ -143,22 +52,25 @@ type Conn struct {
 
 // End is one side of a connection, owned by one process.
 type End struct {
-	conn       *Conn
-	peer       *End
-	proc       *Process
-	local      string
-	remote     string
-	out        flow
-	closed     bool
-	vanished   bool
-	why        CloseReason
-	nextID     uint64
-	pending    map[uint64]*pendingCall
-	lastRead   Time
-	lastWrite  Time
-	onMessage  func(*Inbound)
-	onClose    func(CloseReason)
-	Attachment any
+	conn     *Conn
+	peer     *End
+	proc     *Process
+	local    string
+	remote   string
+	out      flow
+	closed   bool
+	vanished bool
+	// rstInFlight: an RST answering data for this closed end is on its
+	// way, so a burst of retransmitted packets draws one RST, not one each.
+	rstInFlight bool
+	why         CloseReason
+	nextID      uint64
+	pending     map[uint64]*pendingCall
+	lastRead    Time
+	lastWrite   Time
+	onMessage   func(*Inbound)
+	onClose     func(CloseReason)
+	Attachment  any
 }
 
 type pendingCall struct {
@@ -248,9 +160,7 @@ func (e *End) Call(msg Message, timeout time.Duration, cb func(Message, error)) 
 		}
 		delete(e.pending, id)
 		w := e.proc.w
-		b := w.tr.begin(w.now, "timeout", e.proc.name)
-		b = append(b, " c"...)
-		b = strconv.AppendUint(b, e.conn.id, 10)
+		b := e.traceConn(w.tr.begin(w.now, "timeout", e.proc.name), " -> ")
 		b = append(b, " req#"...)
 		b = strconv.AppendUint(b, id, 10)
 		w.tr.end(b)
@@ -300,13 +210,13 @@ func (e *End) finish(why CloseReason, notify bool) {
 	e.closed = true
 	e.why = why
 	w := e.proc.w
-	b := w.tr.begin(w.now, "close", e.proc.name)
-	b = append(b, " c"...)
-	b = strconv.AppendUint(b, e.conn.id, 10)
+	b := e.traceConn(w.tr.begin(w.now, "close", e.proc.name), " -> ")
 	b = append(b, ' ')
-	b = append(b, e.remote...)
-	b = append(b, ' ')
-	b = append(b, why.String()...)
+	if e.vanished {
+		b = append(b, "power-off"...)
+	} else {
+		b = append(b, why.String()...)
+	}
 	w.tr.end(b)
 	e.proc.removeEnd(e)
 	if !notify || !e.proc.Alive() {
@@ -336,14 +246,8 @@ func (e *End) finish(why CloseReason, notify bool) {
 func (e *End) receive(pk packet) {
 	w := e.proc.w
 	if e.closed {
-		// The process behind this end is gone but its host answers: RST.
-		if pk.kind != pkFIN && e.peer.proc.host.up {
-			peer := e.peer
-			w.schedule(w.now.Add(w.net.delay(e.proc.host, peer.proc.host)), func() {
-				if !peer.closed {
-					peer.closeLocal(CloseReset, true)
-				}
-			})
+		if pk.kind != pkFIN {
+			e.reset()
 		}
 		return
 	}
@@ -352,11 +256,7 @@ func (e *End) receive(pk packet) {
 		e.closeLocal(CloseByPeer, true)
 		return
 	}
-	b := w.tr.begin(w.now, "recv", e.proc.name)
-	b = append(b, " <- "...)
-	b = append(b, e.peer.proc.name...)
-	b = append(b, " c"...)
-	b = strconv.AppendUint(b, e.conn.id, 10)
+	b := e.traceConn(w.tr.begin(w.now, "recv", e.proc.name), " <- ")
 	switch pk.kind {
 	case pkRequest:
 		b = append(b, " req#"...)
@@ -386,6 +286,37 @@ func (e *End) receive(pk packet) {
 	}
 }
 
+// reset answers data that reached this closed end: the process behind it
+// is gone but its host is up, so the host sends RST. Like any packet, the
+// RST is lost if the path back is closed when it is sent or arrives; the
+// peer then stays open until its next write draws another RST.
+func (e *End) reset() {
+	w := e.proc.w
+	n := w.net
+	peer := e.peer
+	from, to := e.proc.host, peer.proc.host
+	if e.rstInFlight || !n.PathOpen(from, to) {
+		return
+	}
+	e.rstInFlight = true
+	b := e.traceConn(w.tr.begin(w.now, "rst", e.proc.name), " <- ")
+	w.tr.end(append(b, " data for a closed socket"...))
+	w.schedule(w.now.Add(n.delay(from, to)), func() {
+		e.rstInFlight = false
+		if !peer.closed && n.PathOpen(from, to) {
+			peer.closeLocal(CloseReset, true)
+		}
+	})
+}
+
+// traceConn appends "<arrow><remote> c<id>" to a trace line about this end.
+func (e *End) traceConn(b []byte, arrow string) []byte {
+	b = append(b, arrow...)
+	b = append(b, e.remote...)
+	b = append(b, " c"...)
+	return strconv.AppendUint(b, e.conn.id, 10)
+}
+
 func (p *Process) removeEnd(e *End) {
 	for i, x := range p.ends {
 		if x == e {
@@ -403,66 +334,4 @@ func sortU64(s []uint64) {
 			s[j], s[j-1] = s[j-1], s[j]
 		}
 	}
-}
-
-// Dial connects to addr. cb gets the end, or ErrRefused when the host
-// answers but nothing listens, or ErrConnectTimeout when no answer comes
-// within timeout (the SYN is retried on Linux's schedule meanwhile).
-func (p *Process) Dial(addr string, timeout time.Duration, cb func(*End, error)) {
-	w := p.w
-	n := w.net
-	start := w.now
-	dst := w.hosts[hostOf(addr)]
-	var attempt func(i int)
-	attempt = func(i int) {
-		if !p.Alive() {
-			return
-		}
-		if dst != nil && n.PathOpen(p.host, dst) && n.PathOpen(dst, p.host) {
-			rtt := n.delay(p.host, dst) + n.delay(dst, p.host)
-			if w.now.Add(rtt) <= start.Add(timeout) {
-				w.schedule(w.now.Add(rtt), func() { p.connectArrived(addr, dst, cb) })
-				return
-			}
-		}
-		if i < len(n.cfg.SYNRetries) && start.Add(n.cfg.SYNRetries[i]) < start.Add(timeout) {
-			w.schedule(start.Add(n.cfg.SYNRetries[i]), func() { attempt(i + 1) })
-			return
-		}
-		w.schedule(start.Add(timeout), func() {
-			if p.Alive() {
-				w.Trace("connect", p.name, "-> "+addr+" timeout")
-				cb(nil, ErrConnectTimeout)
-			}
-		})
-	}
-	attempt(0)
-}
-
-func (p *Process) connectArrived(addr string, dst *Host, cb func(*End, error)) {
-	if !p.Alive() {
-		return
-	}
-	w := p.w
-	l := w.net.listeners[addr]
-	if l == nil || !l.p.Alive() || !w.net.PathOpen(dst, p.host) {
-		w.Trace("connect", p.name, "-> "+addr+" refused")
-		cb(nil, ErrRefused)
-		return
-	}
-	w.net.nextConn++
-	c := &Conn{id: w.net.nextConn}
-	ce := &End{conn: c, proc: p, local: p.host.name, remote: addr}
-	se := &End{conn: c, proc: l.p, local: addr, remote: p.name}
-	ce.peer, se.peer = se, ce
-	for _, e := range []*End{ce, se} {
-		e.out = flow{from: e, to: e.peer, stalledSince: Never}
-		e.lastRead, e.lastWrite = w.now, w.now
-	}
-	c.ends = [2]*End{ce, se}
-	p.ends = append(p.ends, ce)
-	l.p.ends = append(l.p.ends, se)
-	w.Trace("connect", p.name, "-> "+addr+" c"+strconv.FormatUint(c.id, 10))
-	l.accept(se)
-	cb(ce, nil)
 }

@@ -4,8 +4,9 @@ import "time"
 
 // Disk is a host's storage: append logs and single-value blobs. Written data
 // sits in the OS page cache until synced: a process kill keeps it, a
-// power-off loses it. Blobs are written back by the OS after DirtyExpire
-// even without a sync (Linux dirty_expire_centisecs, default 30 s).
+// power-off loses it. Each blob version is written back by the OS
+// DirtyExpire after it was written, even without a sync (Linux
+// dirty_expire_centisecs, default 30 s); logs are durable only up to a sync.
 type Disk struct {
 	logs  map[string]*Log
 	blobs map[string]*Blob
@@ -33,7 +34,7 @@ func (d *Disk) Log(name string) *Log {
 func (d *Disk) Blob(name string) *Blob {
 	b, ok := d.blobs[name]
 	if !ok {
-		b = &Blob{}
+		b = &Blob{disk: d}
 		d.blobs[name] = b
 	}
 	return b
@@ -44,7 +45,7 @@ func (d *Disk) powerLoss(now Time) {
 		d.logs[k].powerLoss()
 	}
 	for _, k := range sortedKeys(d.blobs) {
-		d.blobs[k].powerLoss(now, d.DirtyExpire)
+		d.blobs[k].powerLoss(now)
 	}
 }
 
@@ -84,25 +85,56 @@ func (l *Log) powerLoss() {
 	l.recs = l.recs[:l.synced]
 }
 
-// Blob is a file rewritten whole (a JSON config or offsets file).
+// Blob is a file rewritten whole (a JSON config or offsets file). Each Write
+// is a version in the page cache; the OS writes a version back DirtyExpire
+// after it was written, so a blob rewritten every few seconds still reaches
+// the disk, only DirtyExpire behind.
 type Blob struct {
-	val, durable any
-	writtenAt    Time
-	dirty        bool
+	disk    *Disk
+	val     any
+	durable any
+	dirty   []blobVersion // unsynced writes, oldest first
+}
+
+type blobVersion struct {
+	at  Time
+	val any
 }
 
 // Write replaces the content in the page cache.
-func (b *Blob) Write(now Time, v any) { b.val, b.writtenAt, b.dirty = v, now, true }
+func (b *Blob) Write(now Time, v any) {
+	b.writeBack(now)
+	b.val = v
+	b.dirty = append(b.dirty, blobVersion{at: now, val: v})
+}
 
 // Sync makes the content durable.
-func (b *Blob) Sync() { b.durable, b.dirty = b.val, false }
+func (b *Blob) Sync() {
+	b.durable = b.val
+	clear(b.dirty)
+	b.dirty = b.dirty[:0]
+}
 
 // Read returns the current content (nil if never written).
 func (b *Blob) Read() any { return b.val }
 
-func (b *Blob) powerLoss(now Time, expire time.Duration) {
-	if b.dirty && now.Sub(b.writtenAt) >= expire {
-		b.Sync()
+// writeBack makes durable every version the OS has written back by now.
+func (b *Blob) writeBack(now Time) {
+	n := 0
+	for n < len(b.dirty) && now.Sub(b.dirty[n].at) >= b.disk.DirtyExpire {
+		b.durable = b.dirty[n].val
+		n++
 	}
-	b.val, b.dirty = b.durable, false
+	if n > 0 {
+		rest := copy(b.dirty, b.dirty[n:])
+		clear(b.dirty[rest:])
+		b.dirty = b.dirty[:rest]
+	}
+}
+
+func (b *Blob) powerLoss(now Time) {
+	b.writeBack(now)
+	b.val = b.durable
+	clear(b.dirty)
+	b.dirty = b.dirty[:0]
 }

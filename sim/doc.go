@@ -21,11 +21,16 @@
 //     (network-first shutdown). A process on it is running, killed or stopped.
 //     Restarting a service gives a fresh Process; the old one stays dead, and
 //     its timers, executors and connections die with it.
-//   - Connections follow TCP (see conn.go): a killed peer closes (FIN/RST), a
-//     powered-off or partitioned peer is a black hole until the peer reboots
-//     and resets, or until the TCP give-up time.
+//   - Connections follow TCP (conn.go, flow.go, dial.go): a killed peer
+//     closes (FIN/RST), a powered-off or partitioned peer is a black hole
+//     until the peer reboots and resets, or until the TCP give-up time. Each
+//     direction is FIFO, across stalls and heals; loss shows as delay; an
+//     RST, like any packet, does not cross a closed path; nothing a host
+//     queued before a power cut is delivered after it.
 //   - Disk data written but not synced survives a process kill (OS page cache)
-//     and is lost on power-off.
+//     and is lost on power-off, except blob versions older than DirtyExpire,
+//     which the OS has written back.
+//   - The trace's line format is listed in trace.go.
 //
 // Model code (package model) builds on these primitives with callbacks; it may
 // not start goroutines, read the clock or create randomness itself.

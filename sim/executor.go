@@ -99,7 +99,12 @@ func (e *Executor) schedule(label string, initial, period time.Duration, fixedRa
 		}
 		p.After(d, label, func() {
 			e.Submit(label, func(done func()) {
+				finished := false
 				task(func() {
+					if finished {
+						return // done is once; a second call must not re-arm
+					}
+					finished = true
 					done()
 					if fixedRate {
 						next = next.Add(period)

@@ -22,10 +22,11 @@ type Host struct {
 }
 
 type service struct {
-	name string
-	boot func(p *Process)
-	proc *Process
-	inc  int
+	name   string
+	boot   func(p *Process)
+	proc   *Process
+	inc    int
+	manual bool
 }
 
 // AddHost adds a powered-on host. Names must be unique.
@@ -65,6 +66,10 @@ func (h *Host) AddService(name string, boot func(p *Process)) {
 	}
 	h.services = append(h.services, &service{name: name, boot: boot})
 }
+
+// SetManual marks a service as not started at boot (an application
+// program someone runs by hand, not a system service): PowerOn skips it.
+func (h *Host) SetManual(name string) { h.service(name).manual = true }
 
 // Services lists the service names in registration order.
 func (h *Host) Services() []string {
@@ -131,20 +136,23 @@ func (h *Host) PowerOff() {
 		return
 	}
 	h.w.Trace("fault", h.name, "power-off")
-	h.up = false
-	h.netUp = false
-	h.powerEpoch++
+	// Kill first: Alive() is false once the host is down, so a process
+	// left for after h.up = false would survive into the next boot.
 	for _, s := range h.services {
 		if s.proc != nil && s.proc.Alive() {
+			h.w.Trace("proc", s.proc.name, "dies with the power")
 			s.proc.die(ProcKilled, false)
 		}
 	}
+	h.up = false
+	h.netUp = false
+	h.powerEpoch++
 	h.disk.powerLoss(h.w.now)
 	h.w.net.hostDown(h)
 }
 
 // PowerOn boots the host: the interface comes up and, after bootDelay, every
-// service starts. Peers still holding connections to the old processes get
+// service not marked manual starts. Peers still holding connections to the old processes get
 // a reset on their next packet.
 func (h *Host) PowerOn(bootDelay time.Duration) {
 	if h.up {
@@ -161,7 +169,9 @@ func (h *Host) PowerOn(bootDelay time.Duration) {
 			return
 		}
 		for _, s := range h.services {
-			h.Start(s.name)
+			if !s.manual {
+				h.Start(s.name)
+			}
 		}
 	})
 }

@@ -125,15 +125,18 @@ func (n *Network) HealBetween(a, b []string) {
 
 // PathOpen reports whether a packet from host a can reach host b now.
 func (n *Network) PathOpen(a, b *Host) bool {
-	return a.up && a.netUp && b.up && b.netUp && !n.blocked[linkKey{a.name, b.name}]
+	return a.up && a.netUp && b.up && b.netUp &&
+		(len(n.blocked) == 0 || !n.blocked[linkKey{a.name, b.name}])
 }
 
 func (n *Network) link(a, b *Host) Link {
 	if a == b {
 		return n.cfg.Loopback
 	}
-	if l, ok := n.links[linkKey{a.name, b.name}]; ok {
-		return l
+	if len(n.links) > 0 {
+		if l, ok := n.links[linkKey{a.name, b.name}]; ok {
+			return l
+		}
 	}
 	return n.cfg.Default
 }
@@ -161,9 +164,13 @@ func (n *Network) nextRetransmit(since Time) Time {
 	return t
 }
 
-// Listen makes the process accept connections on "<host>:<port>".
+// Listen makes the process accept connections on "<host>:<port>" and
+// returns that address. On a dead process it does nothing.
 func (p *Process) Listen(port string, accept func(*End)) string {
 	addr := p.host.name + ":" + port
+	if !p.Alive() {
+		return addr
+	}
 	if l := p.w.net.listeners[addr]; l != nil && l.p.Alive() {
 		panic("sim: address in use " + addr)
 	}

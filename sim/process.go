@@ -109,7 +109,7 @@ func (p *Process) die(st ProcState, closeConns bool) {
 	p.ends = nil
 	for _, e := range ends {
 		if closeConns {
-			e.closeLocal(CloseByPeer, false)
+			e.closeLocal(CloseLocal, false)
 		} else {
 			e.vanish()
 		}
@@ -139,22 +139,31 @@ func (t *Timer) Stop() bool {
 // name appears in the trace line of the firing ("" for no line).
 func (p *Process) After(d time.Duration, name string, fn func()) *Timer {
 	t := &Timer{}
+	p.arm(t, d, name, true, fn)
+	return t
+}
+
+// arm schedules one firing of t. A one-shot timer is marked fired; a series
+// (Every) reuses t for every firing, so stopping it cancels the next firing
+// before it runs or writes its trace line.
+func (p *Process) arm(t *Timer, d time.Duration, name string, once bool, fn func()) {
 	if !p.Alive() {
 		t.stopped = true
-		return t
+		return
 	}
 	p.w.schedule(p.w.now.Add(d), func() {
 		if t.stopped || !p.Alive() {
 			return
 		}
-		t.fired = true
+		if once {
+			t.fired = true
+		}
 		if name != "" {
 			b := p.w.tr.begin(p.w.now, "timer", p.name)
 			p.w.tr.end(append(append(b, ' '), name...))
 		}
 		fn()
 	})
-	return t
 }
 
 // Every runs fn at start+k·period for k ≥ 0 (fixed rate) while the process
@@ -164,13 +173,10 @@ func (p *Process) Every(initial, period time.Duration, name string, fn func()) *
 	next := p.w.now.Add(initial)
 	var tick func()
 	tick = func() {
-		if series.stopped {
-			return
-		}
 		fn()
 		next = next.Add(period)
-		p.After(next.Sub(p.w.now), name, tick)
+		p.arm(series, next.Sub(p.w.now), name, false, tick)
 	}
-	p.After(initial, name, tick)
+	p.arm(series, initial, name, false, tick)
 	return series
 }

@@ -1,9 +1,6 @@
 package sim
 
-import (
-	"strconv"
-	"time"
-)
+import "time"
 
 // Time is virtual time: nanoseconds since the start of a run.
 type Time int64
@@ -28,25 +25,35 @@ func (t Time) String() string { return string(t.AppendMillis(nil)) }
 
 // AppendMillis appends hh:mm:ss.mmm.
 func (t Time) AppendMillis(b []byte) []byte {
+	b, t = appendSign(b, t)
 	b = t.appendHMS(b)
-	ms := (int64(t) / 1e6) % 1000
 	b = append(b, '.')
-	return pad(b, ms, 3)
+	return pad(b, (int64(t)/1e6)%1000, 3)
 }
 
 // AppendMicros appends hh:mm:ss.uuuuuu, the trace's precision.
 func (t Time) AppendMicros(b []byte) []byte {
+	b, t = appendSign(b, t)
 	b = t.appendHMS(b)
-	us := (int64(t) / 1e3) % 1e6
 	b = append(b, '.')
-	return pad(b, us, 6)
+	return pad(b, (int64(t)/1e3)%1e6, 6)
 }
 
-func (t Time) appendHMS(b []byte) []byte {
-	if t < 0 {
-		b = append(b, '-')
-		t = -t
+// appendSign appends '-' for a negative t (a difference of times) and
+// returns |t|, so that every field below is formatted from the same sign.
+func appendSign(b []byte, t Time) ([]byte, Time) {
+	if t >= 0 {
+		return b, t
 	}
+	b = append(b, '-')
+	if t == -1<<63 {
+		return b, Never // |MinInt64| does not fit; off by 1 ns
+	}
+	return b, -t
+}
+
+// appendHMS appends hh:mm:ss of a non-negative t (hours may exceed 99).
+func (t Time) appendHMS(b []byte) []byte {
 	s := int64(t) / 1e9
 	b = pad(b, s/3600, 2)
 	b = append(b, ':')
@@ -55,10 +62,20 @@ func (t Time) appendHMS(b []byte) []byte {
 	return pad(b, s%60, 2)
 }
 
+// pad appends the non-negative v in decimal with at least width digits. It
+// does not allocate: it runs for nearly every trace line.
 func pad(b []byte, v int64, width int) []byte {
-	n := len(strconv.AppendInt(nil, v, 10))
-	for ; n < width; n++ {
+	var d [20]byte
+	i := len(d)
+	for v >= 10 {
+		i--
+		d[i] = byte('0' + v%10)
+		v /= 10
+	}
+	i--
+	d[i] = byte('0' + v)
+	for n := len(d) - i; n < width; n++ {
 		b = append(b, '0')
 	}
-	return strconv.AppendInt(b, v, 10)
+	return append(b, d[i:]...)
 }

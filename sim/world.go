@@ -107,14 +107,14 @@ func (w *World) Horizon() Time { return w.horizon }
 // At schedules fn at virtual time t (not before now). It is for the world's
 // own actors (a fault timeline, a test script); process code uses
 // Process.After, whose timers die with the process.
-func (w *World) At(t Time, fn func()) {
+func (w *World) At(t Time, fn func()) { w.schedule(t, fn) }
+
+// schedule queues fn at t, clamped to now: every event goes through here,
+// so no caller (a negative delay or timeout) can move the clock backwards.
+func (w *World) schedule(t Time, fn func()) {
 	if t < w.now {
 		t = w.now
 	}
-	w.schedule(t, fn)
-}
-
-func (w *World) schedule(t Time, fn func()) {
 	w.seq++
 	w.q.push(event{at: t, seq: w.seq, fn: fn})
 }
