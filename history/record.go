@@ -36,6 +36,18 @@ const (
 	SendReturn Kind = "send-return"
 	// ProgramExit: an application program ended (Detail: why).
 	ProgramExit Kind = "program-exit"
+	// ClientStart: a client's start() returned in program Proc (Group;
+	// Detail: producer or consumer); Err is the exception it threw, e.g.
+	// a push consumer's IllegalStateException with every nameserver down.
+	ClientStart Kind = "client-start"
+	// Intend: program Proc is meant to send Key (Index) to Topic. The
+	// runner records one per message of every producer program when the
+	// program's start time becomes known (Start = that time): at time 0
+	// for a start at a fixed time, when its anchor happens for a start
+	// relative to a step or a program's exit, and at the end of the run
+	// (Start = 0) for a program whose start never came. So a message the
+	// program never reached still has a fate.
+	Intend Kind = "intend"
 )
 
 // Broker ground truth.
@@ -124,6 +136,14 @@ type Record struct {
 	Counts     map[string]int64 `json:"counts,omitempty"`
 	Target     string           `json:"target,omitempty"`
 	Detail     string           `json:"detail,omitempty"`
+
+	// CallSeq is, for a record written when an operation returns (Pull,
+	// OffsetCommit, OffsetRead), the history's length when the operation
+	// was called: exactly the records with Seq < CallSeq came before the
+	// call. Start has only the virtual time, and many records share a
+	// tick. 0 means not recorded; the judges then place the call before
+	// every record at or after Start (see check/doc.go).
+	CallSeq int64 `json:"call_seq,omitempty"`
 }
 
 // String is a one-line description for logs and explanations.

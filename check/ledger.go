@@ -1,0 +1,364 @@
+package check
+
+import (
+	"fmt"
+	"time"
+
+	"rmqsim/history"
+)
+
+// qid names a message queue: topic (may be empty), broker, queue id.
+type qid struct {
+	topic  string
+	broker string
+	queue  int
+}
+
+// String is "topic/broker/queue", or "broker/queue" without a topic.
+func (q qid) String() string {
+	if q.topic == "" {
+		return fmt.Sprintf("%s/%d", q.broker, q.queue)
+	}
+	return fmt.Sprintf("%s/%s/%d", q.topic, q.broker, q.queue)
+}
+
+// gq is a group's view of one queue; gk one group's copy of one message.
+type (
+	gq struct {
+		group string
+		q     qid
+	}
+	gk struct{ group, key string }
+)
+
+// storedCopy is one Stored record of a message.
+type storedCopy struct {
+	seq     int64
+	proc    string
+	q       qid
+	offset  int64
+	replica bool
+	lostSeq int64 // -1 while not lost
+}
+
+// message is everything the history says about one key.
+type message struct {
+	key      string
+	topic    string
+	intended bool
+	callSeq  int64 // -1: send never called
+	first    int64 // first SendCall, SendAttempt or Stored; -1 none yet
+	consumed bool  // delivered to some group
+	attempts int
+	ret      *history.Record // the send's return (a SEND_OK one wins)
+	copies   []storedCopy
+	lostWhy  string // Detail of the first Lost record
+}
+
+func (m *message) ok() bool { return m.ret != nil && m.ret.Status == "SEND_OK" && m.ret.Err == "" }
+
+// known reports whether the key was sent (called or attempted) or
+// stored so far.
+func (m *message) known() bool { return m.first >= 0 }
+
+// masterCopies counts copies stored on masters, and how many of them
+// are lost.
+func (m *message) masterCopies() (n, lost int) {
+	for _, c := range m.copies {
+		if !c.replica {
+			n++
+			if c.lostSeq >= 0 {
+				lost++
+			}
+		}
+	}
+	return n, lost
+}
+
+// delivery is one Deliver record.
+type delivery struct {
+	seq     int64
+	at      time.Duration
+	proc    string
+	q       qid
+	offset  int64
+	attempt int
+}
+
+// delivered is one group's deliveries of one key.
+type delivered struct {
+	first, last delivery
+	n           int
+}
+
+// groupInfo is what the history shows about one consumer group.
+type groupInfo struct {
+	topics     map[string]bool
+	rebalanced map[string]bool // topics some member recorded a Rebalance for
+	lastExit   int64           // seq of the last exit of a member, -1 none
+}
+
+// owner is one consumer's assignment for one topic.
+type owner struct{ group, proc, topic string }
+
+// ledger is the delivery judge's single pass over the history: maps
+// filled record by record, read back in sorted order at the end.
+type ledger struct {
+	keys    keys
+	orderly map[string]bool
+	msgs    map[string]*message
+	got     map[gk]*delivered
+	phantom map[string][]int64 // key → seqs seen before it was known
+	groups  map[string]*groupInfo
+	faults  *faultLedger
+
+	procGroups map[string]map[string]bool // consumer proc → groups
+	procExit   map[string]int64           // proc → seq of its last exit
+	brokerOf   map[string]string          // broker proc → brokerName
+	brokerLife map[string]int64           // brokerName → last start/exit seq
+
+	owned      map[owner]map[qid]bool
+	ownedBy    map[string][]owner // proc → its owner entries
+	ownerCount map[gq]int
+	ownChange  map[gq]int64    // last ownership change of a group's queue
+	committed  map[gq]position // highest commit or OFFSET_ILLEGAL jump
+	pulledTo   map[gq]position // pull from the highest offset
+	reconsume  map[gk]int64    // last RECONSUME_LATER
+	copyAt     map[copyCoord]copyIndex
+
+	order       map[gq]*orderState
+	dups        []Violation
+	dupCauses   map[gk][]Cause
+	reorders    []Violation
+	storedAny   bool
+	activeAtEnd []history.Record // faults still active after the last record
+}
+
+type (
+	copyCoord struct {
+		proc   string
+		q      qid
+		offset int64
+	}
+	copyIndex struct {
+		key string
+		i   int
+		seq int64
+	}
+	// position is an offset a group reached and the record that shows it.
+	position struct {
+		offset int64
+		seq    int64
+		jump   bool // an OFFSET_ILLEGAL jump, not a commit or pull
+	}
+	orderState struct {
+		max    delivery
+		seen   map[int64]bool
+		hasMax bool
+	}
+)
+
+// newLedger sizes its big maps for a history of n records.
+func newLedger(orderly []string, n int, k keys) *ledger {
+	l := &ledger{
+		keys: k, orderly: map[string]bool{}, msgs: make(map[string]*message, n/8), got: make(map[gk]*delivered, n/8),
+		phantom: map[string][]int64{}, groups: map[string]*groupInfo{}, faults: newFaultLedger(),
+		procGroups: map[string]map[string]bool{}, procExit: map[string]int64{},
+		brokerOf: map[string]string{}, brokerLife: map[string]int64{},
+		owned: map[owner]map[qid]bool{}, ownedBy: map[string][]owner{}, ownerCount: map[gq]int{},
+		ownChange: map[gq]int64{}, committed: map[gq]position{}, pulledTo: map[gq]position{},
+		reconsume: map[gk]int64{},
+		order:     map[gq]*orderState{}, dupCauses: map[gk][]Cause{},
+	}
+	for _, g := range orderly {
+		l.orderly[g] = true
+	}
+	return l
+}
+
+// msg returns the key's entry, creating it.
+func (l *ledger) msg(key string) *message {
+	m := l.msgs[key]
+	if m == nil {
+		m = &message{key: key, callSeq: -1, first: -1}
+		l.msgs[key] = m
+	}
+	return m
+}
+
+// topicOf is the record's topic, else the topic the key was sent to.
+func (l *ledger) topicOf(r *history.Record) string {
+	if r.Topic != "" || r.Key == "" {
+		return r.Topic
+	}
+	if m := l.msgs[r.Key]; m != nil {
+		return m.topic
+	}
+	return ""
+}
+
+func (l *ledger) queueOf(r *history.Record) qid {
+	return qid{topic: l.topicOf(r), broker: r.Broker, queue: r.QueueID}
+}
+
+// observe folds one record into the ledger.
+func (l *ledger) observe(r *history.Record) {
+	switch r.Kind {
+	case history.Intend, history.SendCall, history.SendAttempt, history.SendReturn:
+		l.observeSend(r)
+	case history.Stored:
+		l.observeStored(r)
+	case history.Lost:
+		l.observeLost(r)
+	case history.Deliver:
+		l.join(r)
+		l.observeDeliver(r)
+	case history.Pull:
+		l.join(r)
+		l.observePull(r)
+	case history.Rebalance:
+		l.join(r)
+		l.observeRebalance(r)
+	case history.OffsetCommit:
+		l.join(r)
+		q := gq{r.Group, l.queueOf(r)}
+		if c, ok := l.committed[q]; !ok || r.Offset > c.offset {
+			l.committed[q] = position{offset: r.Offset, seq: r.Seq}
+		}
+	case history.OffsetRead:
+		l.join(r)
+	case history.ConsumeResult:
+		l.join(r)
+		if r.Status == "RECONSUME_LATER" {
+			l.reconsume[gk{r.Group, r.Key}] = r.Seq
+		}
+	case history.ProcStart, history.ProcExit, history.Fault:
+		l.faults.observe(r)
+		l.observeLife(r)
+	}
+}
+
+func (l *ledger) observeSend(r *history.Record) {
+	m := l.msg(r.Key)
+	if m.topic == "" {
+		m.topic = r.Topic
+	}
+	if m.first < 0 && (r.Kind == history.SendCall || r.Kind == history.SendAttempt) {
+		m.first = r.Seq
+	}
+	switch r.Kind {
+	case history.Intend:
+		m.intended = true
+	case history.SendCall:
+		if m.callSeq < 0 {
+			m.callSeq = r.Seq
+		}
+	case history.SendAttempt:
+		m.attempts++
+	case history.SendReturn:
+		if !m.ok() {
+			m.ret = r // records are never changed (package history)
+		}
+	}
+}
+
+// observeStored files a copy of a message. Broker-made copies (%RETRY%,
+// %DLQ%, SCHEDULE_TOPIC_XXXX) are not the message's copies.
+func (l *ledger) observeStored(r *history.Record) {
+	if systemTopic(r.Topic) {
+		return
+	}
+	l.storedAny = true
+	key := l.keys.of(r)
+	m := l.msg(key)
+	if m.first < 0 {
+		m.first = r.Seq
+	}
+	if m.topic == "" {
+		m.topic = r.Topic
+	}
+	c := storedCopy{seq: r.Seq, proc: r.Proc, q: l.queueOf(r), offset: r.QueueOffset,
+		replica: r.Detail == "replica", lostSeq: -1}
+	m.copies = append(m.copies, c)
+	if l.copyAt != nil {
+		l.index(copyIndex{key, len(m.copies) - 1, r.Seq}, c)
+	}
+	if !c.replica && r.Proc != "" {
+		l.brokerOf[r.Proc] = r.Broker
+	}
+}
+
+// observeLost marks the copy it names: by Key and coordinates when the
+// record has a Key, else by process and coordinates.
+func (l *ledger) observeLost(r *history.Record) {
+	mark := func(m *message, i int) {
+		if m.copies[i].lostSeq < 0 {
+			m.copies[i].lostSeq = r.Seq
+		}
+		if m.lostWhy == "" {
+			m.lostWhy = r.Detail
+		}
+	}
+	if m := l.msgs[l.keys.of(r)]; r.Key != "" && m != nil {
+		for i, c := range m.copies {
+			if c.q.broker == r.Broker && c.q.queue == r.QueueID && c.offset == r.QueueOffset &&
+				(r.Proc == "" || r.Proc == c.proc) {
+				mark(m, i)
+			}
+		}
+		return
+	}
+	if l.copyAt == nil {
+		l.copyAt = map[copyCoord]copyIndex{}
+		for k, m := range l.msgs {
+			for i, c := range m.copies {
+				l.index(copyIndex{k, i, c.seq}, c)
+			}
+		}
+	}
+	if ci, ok := l.copyAt[copyCoord{r.Proc, l.queueOf(r), r.QueueOffset}]; ok {
+		mark(l.msgs[ci.key], ci.i)
+	}
+}
+
+// index files a copy by process and coordinates; of two copies at the
+// same place (a broker reusing lost offsets) the later one wins. It is
+// built on the first Lost record without a Key, so histories without such
+// records never pay for it.
+func (l *ledger) index(ci copyIndex, c storedCopy) {
+	k := copyCoord{c.proc, c.q, c.offset}
+	if old, ok := l.copyAt[k]; !ok || old.seq < ci.seq {
+		l.copyAt[k] = ci
+	}
+}
+
+// join records that the record's process consumes for its group, and the
+// topics the group reads.
+func (l *ledger) join(r *history.Record) {
+	if r.Group == "" {
+		return
+	}
+	g := l.groups[r.Group]
+	if g == nil {
+		g = &groupInfo{topics: map[string]bool{}, rebalanced: map[string]bool{}, lastExit: -1}
+		l.groups[r.Group] = g
+	}
+	if t := r.Topic; t != "" && !systemTopic(t) {
+		g.topics[t] = true
+	}
+	if r.Kind == history.Rebalance {
+		g.rebalanced[r.Topic] = true
+	}
+	if r.Proc == "" {
+		return
+	}
+	if l.procGroups[r.Proc] == nil {
+		l.procGroups[r.Proc] = map[string]bool{}
+	}
+	if !l.procGroups[r.Proc][r.Group] {
+		l.procGroups[r.Proc][r.Group] = true
+		if e, ok := l.procExit[r.Proc]; ok && e > g.lastExit {
+			g.lastExit = e
+		}
+	}
+}

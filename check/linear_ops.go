@@ -1,0 +1,376 @@
+package check
+
+import (
+	"cmp"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/anishathalye/porcupine"
+
+	"rmqsim/history"
+)
+
+// stamper turns record positions into porcupine timestamps. Record Seq s
+// is stamp 2s+2; a call made just before record s is 2s+1, so calls and
+// returns never share a stamp, and two records at the same virtual time
+// keep their order (LIBRARIES.md §1 rule 6). Pending operations return at
+// infinity, after every record.
+type stamper struct {
+	ats      []time.Duration
+	seqs     []int64
+	infinity int64
+}
+
+func newStamper(h *history.History) stamper {
+	s := stamper{ats: make([]time.Duration, len(h.Records)), seqs: make([]int64, len(h.Records))}
+	for i := range h.Records {
+		s.ats[i], s.seqs[i] = h.Records[i].At, h.Records[i].Seq
+	}
+	last := int64(-1)
+	if n := len(s.seqs); n > 0 {
+		last = s.seqs[n-1]
+	}
+	s.infinity = 2*last + 8
+	return s
+}
+
+func (s stamper) at(seq int64) int64 { return 2*seq + 2 }
+
+// call places the call of the operation r reports. With CallSeq it is
+// exact. Otherwise it goes before the first record at or after Start:
+// the earliest moment consistent with Start, so the operation is
+// concurrent with, never wrongly ordered after, records of its own tick.
+// A call is never after the record reporting its return.
+func (s stamper) call(r *history.Record) int64 {
+	c := 2*r.Seq + 1
+	if r.CallSeq > 0 {
+		return min(2*r.CallSeq+1, c)
+	}
+	i := sort.Search(len(s.ats), func(i int) bool { return s.ats[i] >= r.Start })
+	if i < len(s.seqs) {
+		c = min(c, 2*s.seqs[i]+1)
+	}
+	return c
+}
+
+// part is one partition: a queue log or a committed-offset register.
+type part struct {
+	kind string // "log" or "offset"
+	name string
+	q    qid
+	ops  []porcupine.Operation
+	// slave counts operations served by an address no send used.
+	slave int
+	// restarted: the broker's process started or exited (registers only).
+	restarted bool
+}
+
+// attempt is one send attempt not yet resolved.
+type attempt struct {
+	seq  int64
+	key  string
+	q    qid
+	proc string
+}
+
+// builder turns the history into partitioned porcupine operations.
+type builder struct {
+	st        stamper
+	parts     map[partKey]*part
+	topics    map[string]string          // key → topic it was sent to
+	useTopics bool                       // some send names its topic
+	masters   map[string]map[string]bool // broker → addresses sends used
+	brokerOf  map[string]string          // master proc → brokerName
+	replicas  map[copyCoord]bool         // filled only if the history has Lost records
+	anyLost   bool
+	open      map[string][]attempt // key → attempts awaiting an outcome
+	sendCall  map[string]int64
+	restarted map[string]bool // brokerName → its master process exited
+	// carried: commits riding on a pull, acknowledged by its response.
+	carried map[pullKey]opRef
+}
+
+type (
+	pullKey struct {
+		proc, group string
+		q           qid
+	}
+	opRef struct {
+		p *part
+		i int
+	}
+)
+
+// buildOps reads the history twice: first what sends and brokers reveal
+// (topics, master addresses, broker processes), then the operations.
+func buildOps(h *history.History) []*part {
+	b := &builder{st: newStamper(h), parts: map[partKey]*part{}, topics: map[string]string{},
+		masters: map[string]map[string]bool{}, brokerOf: map[string]string{},
+		replicas: map[copyCoord]bool{}, open: map[string][]attempt{}, sendCall: map[string]int64{},
+		restarted: map[string]bool{}, carried: map[pullKey]opRef{}}
+	for i := range h.Records {
+		b.learn(&h.Records[i])
+	}
+	for i := range h.Records {
+		b.add(&h.Records[i])
+	}
+	keys := make([]string, 0, len(b.open))
+	for k := range b.open {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		b.resolve(k, nil)
+	}
+	for _, p := range b.parts {
+		p.restarted = p.kind == "offset" && b.restarted[p.q.broker]
+	}
+	return b.sorted()
+}
+
+func (b *builder) learn(r *history.Record) {
+	switch r.Kind {
+	case history.Intend, history.SendCall, history.SendAttempt, history.SendReturn:
+		if r.Topic != "" {
+			b.useTopics = true
+			if b.topics[r.Key] == "" {
+				b.topics[r.Key] = r.Topic
+			}
+		}
+		if r.BrokerAddr != "" && r.Broker != "" && r.Kind != history.SendCall {
+			if b.masters[r.Broker] == nil {
+				b.masters[r.Broker] = map[string]bool{}
+			}
+			b.masters[r.Broker][r.BrokerAddr] = true
+		}
+	case history.Stored:
+		if r.Detail != "replica" && r.Proc != "" {
+			b.brokerOf[r.Proc] = r.Broker
+		}
+	case history.Lost:
+		b.anyLost = true
+	}
+}
+
+// isSlave: the address is known not to be one the broker's master used.
+func (b *builder) isSlave(broker, addr string) bool {
+	m := b.masters[broker]
+	return addr != "" && len(m) > 0 && !m[addr]
+}
+
+// queue is the partition queue of r: its topic (or its key's), unless no
+// send names topics, in which case topics are left out everywhere.
+func (b *builder) queue(r *history.Record) qid {
+	t := r.Topic
+	if t == "" {
+		t = b.topics[r.Key]
+	}
+	if !b.useTopics {
+		t = ""
+	}
+	return qid{topic: t, broker: r.Broker, queue: r.QueueID}
+}
+
+// partKey identifies a partition: a queue log (group empty) or a group's
+// committed offset of a queue.
+type partKey struct {
+	kind, group string
+	q           qid
+}
+
+func (b *builder) part(kind, group string, q qid) *part {
+	k := partKey{kind, group, q}
+	p := b.parts[k]
+	if p == nil {
+		name := q.String()
+		if kind == "offset" {
+			name = group + "@" + name
+		}
+		p = &part{kind: kind, name: name, q: q}
+		b.parts[k] = p
+	}
+	return p
+}
+
+func (b *builder) op(p *part, proc string, in, out any, call, ret int64, seqs ...int64) int {
+	p.ops = append(p.ops, porcupine.Operation{Input: in, Output: out, Call: call, Return: ret,
+		Metadata: opMeta{proc: proc, seqs: seqs}})
+	return len(p.ops) - 1
+}
+
+// sorted returns the partitions by name, numbering them, and gives each
+// process a dense client id (one visualiser row each).
+func (b *builder) sorted() []*part {
+	out := make([]*part, 0, len(b.parts))
+	for _, p := range b.parts {
+		out = append(out, p)
+	}
+	slices.SortFunc(out, func(x, y *part) int {
+		return cmp.Or(cmp.Compare(x.kind, y.kind), cmp.Compare(x.name, y.name))
+	})
+	procs := map[string]int{}
+	for i := range out {
+		for j := range out[i].ops {
+			m := out[i].ops[j].Metadata.(opMeta)
+			m.part = i
+			out[i].ops[j].Metadata = m
+			procs[m.proc] = 0
+		}
+	}
+	ids := make([]string, 0, len(procs))
+	for p := range procs {
+		ids = append(ids, p)
+	}
+	slices.Sort(ids)
+	for i, p := range ids {
+		procs[p] = i
+	}
+	for _, p := range out {
+		for j := range p.ops {
+			p.ops[j].ClientId = procs[p.ops[j].Metadata.(opMeta).proc]
+		}
+	}
+	return out
+}
+
+// systemTopic: broker-made copies (%RETRY%, %DLQ%, SCHEDULE_TOPIC_XXXX)
+// have no client append; their queues are not judged.
+func systemTopic(t string) bool {
+	return strings.HasPrefix(t, "%") || strings.HasPrefix(t, "SCHEDULE_TOPIC")
+}
+
+// add turns one record into operations (pass two).
+func (b *builder) add(r *history.Record) {
+	switch r.Kind {
+	case history.SendCall:
+		b.sendCall[r.Key] = r.Seq
+	case history.SendAttempt:
+		if r.Broker != "" { // an attempt without a queue appends nowhere
+			b.open[r.Key] = append(b.open[r.Key], attempt{seq: r.Seq, key: r.Key, q: b.queue(r), proc: r.Proc})
+		}
+	case history.SendAttemptFail:
+		if atts := b.open[r.Key]; len(atts) > 0 {
+			b.pending(atts[len(atts)-1], r.Seq)
+			b.open[r.Key] = atts[:len(atts)-1]
+		}
+	case history.SendReturn:
+		b.resolve(r.Key, r)
+	case history.Stored:
+		if b.anyLost {
+			b.replicas[copyCoord{r.Proc, b.queue(r), r.QueueOffset}] = r.Detail == "replica"
+		}
+	case history.Lost:
+		if q := b.queue(r); r.Broker != "" && !b.replicas[copyCoord{r.Proc, q, r.QueueOffset}] && !systemTopic(q.topic) {
+			b.op(b.part("log", "", q), "broker "+r.Broker, truncIn{r.QueueOffset}, noOut{},
+				b.st.at(r.Seq), b.st.at(r.Seq), r.Seq)
+		}
+	case history.Pull:
+		b.addPull(r)
+	case history.OffsetCommit, history.OffsetRead:
+		b.addOffset(r)
+	case history.ProcExit, history.Fault:
+		for p, broker := range b.brokerOf {
+			if p == r.Proc || (r.Kind == history.Fault && !isHeal(r.Detail) && onTarget(r.Target, p)) {
+				b.restarted[broker] = true
+			}
+		}
+	}
+}
+
+// pending adds an append whose outcome nobody saw: output unknown, return
+// at infinity, so the model may place it anywhere after its call,
+// including after everything (the same as never applied).
+func (b *builder) pending(a attempt, more ...int64) {
+	b.op(b.part("log", "", a.q), a.proc, appendIn{a.key}, appendOut{},
+		b.st.at(a.seq), b.st.infinity, seqs(append([]int64{a.seq}, more...)...)...)
+}
+
+// resolve settles a key's open attempts when its send returns (ret), or
+// at the end of the history (ret nil). A return with a Status carries the
+// offset of the last attempt; every other attempt stays pending.
+func (b *builder) resolve(key string, ret *history.Record) {
+	atts := b.open[key]
+	delete(b.open, key)
+	if ret == nil || ret.Err != "" || ret.Status == "" {
+		var more []int64
+		if ret != nil {
+			more = []int64{ret.Seq}
+		}
+		for _, a := range atts {
+			b.pending(a, more...)
+		}
+		return
+	}
+	call, from := b.st.call(ret), int64(-1)
+	if s, ok := b.sendCall[key]; ok {
+		call, from = b.st.at(s), s
+	}
+	if n := len(atts); n > 0 {
+		call, from = b.st.at(atts[n-1].seq), atts[n-1].seq
+		for _, a := range atts[:n-1] {
+			b.pending(a)
+		}
+	}
+	q := b.queue(ret)
+	b.op(b.part("log", "", q), ret.Proc, appendIn{key}, appendOut{offset: ret.QueueOffset, known: true},
+		call, b.st.at(ret.Seq), seqs(from, ret.Seq)...)
+}
+
+func (b *builder) addPull(r *history.Record) {
+	q := b.queue(r)
+	k := pullKey{r.Proc, r.Group, q}
+	if c, ok := b.carried[k]; ok {
+		delete(b.carried, k)
+		if r.Err == "" {
+			op := &c.p.ops[c.i]
+			m := op.Metadata.(opMeta)
+			m.seqs = append(m.seqs, r.Seq)
+			op.Return, op.Metadata = b.st.at(r.Seq), m
+		}
+	}
+	if r.Err != "" || systemTopic(q.topic) {
+		return
+	}
+	p := b.part("log", "", q)
+	i := b.op(p, r.Proc, readIn{r.QueueOffset}, readOut{status: r.Status, msgs: r.Msgs},
+		b.st.call(r), b.st.at(r.Seq), r.Seq)
+	b.markSlave(p, i, r.BrokerAddr)
+}
+
+// addOffset adds an offset read (recorded when it returns) or a commit (a
+// write, recorded when sent). No commit is acknowledged, except one
+// riding on a pull (Detail "pull"): the broker applies it before it
+// answers, so the same client's next Pull of the queue, if it succeeds,
+// is its return. Other commits return at infinity.
+func (b *builder) addOffset(r *history.Record) {
+	q := b.queue(r)
+	if r.Err != "" && r.Kind == history.OffsetRead {
+		return
+	}
+	p := b.part("offset", r.Group, q)
+	var i int
+	if r.Kind == history.OffsetRead {
+		i = b.op(p, r.Proc, fetchIn{}, fetchOut{r.Offset}, b.st.call(r), b.st.at(r.Seq), r.Seq)
+	} else {
+		call := b.st.at(r.Seq)
+		if r.Start > 0 || r.CallSeq > 0 {
+			call = b.st.call(r)
+		}
+		i = b.op(p, r.Proc, commitIn{r.Offset}, noOut{}, call, b.st.infinity, r.Seq)
+		if r.Detail == "pull" && r.Err == "" {
+			b.carried[pullKey{r.Proc, r.Group, q}] = opRef{p, i}
+		}
+	}
+	b.markSlave(p, i, r.BrokerAddr)
+}
+
+func (b *builder) markSlave(p *part, i int, addr string) {
+	if b.isSlave(p.q.broker, addr) {
+		m := p.ops[i].Metadata.(opMeta)
+		m.slave = true
+		p.ops[i].Metadata = m
+		p.slave++
+	}
+}
