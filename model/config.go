@@ -103,6 +103,37 @@ type BrokerConfig struct {
 	RetryQueueNums int `key:"retryQueueNums"`
 	// StartupTime: how long a broker takes from start to serving, 1 s.
 	StartupTime time.Duration `key:"startupTime"`
+	// AutoCreateSubscriptionGroup: a pull or heartbeat of an unknown group
+	// creates its subscription group, true (§2.8, BrokerConfig).
+	AutoCreateSubscriptionGroup bool `key:"autoCreateSubscriptionGroup"`
+	// MappedFileSizeCommitLog: commit-log file size, 1 GiB; a message that
+	// does not fit ends the file with a blank (MessageStoreConfig, §2.4).
+	MappedFileSizeCommitLog int64 `key:"mappedFileSizeCommitLog"`
+	// MaxTransferBytes/CountOnMessageInMemory and ...InDisk: pull batch
+	// limits, 256 KiB / 32 and 64 KiB / 8 (MessageStoreConfig, §2.6).
+	MaxTransferBytesOnMessageInMemory int `key:"maxTransferBytesOnMessageInMemory"`
+	MaxTransferCountOnMessageInMemory int `key:"maxTransferCountOnMessageInMemory"`
+	MaxTransferBytesOnMessageInDisk   int `key:"maxTransferBytesOnMessageInDisk"`
+	MaxTransferCountOnMessageInDisk   int `key:"maxTransferCountOnMessageInDisk"`
+	// HAHousekeepingInterval: an HA connection silent this long is closed,
+	// 20 s (MessageStoreConfig, §2.4).
+	HAHousekeepingInterval time.Duration `key:"haHousekeepingInterval"`
+	// HATransferBatchSize: bytes per HA transfer, 32 KiB (§2.4).
+	HATransferBatchSize int `key:"haTransferBatchSize"`
+	// HATransferWaitInterval: the master's HA writer polls for new data
+	// every 100 ms (HAConnection.WriteSocketService, §2.4).
+	HATransferWaitInterval time.Duration `key:"haTransferWaitInterval"`
+	// HASlaveFallbehindMax: a SYNC_MASTER answers SLAVE_NOT_AVAILABLE when
+	// the slave is this far behind, 256 MiB (§2.4).
+	HASlaveFallbehindMax int64 `key:"haSlaveFallbehindMax"`
+	// HAConnectTimeout: HAClient's connect timeout, 5 s (RemotingUtil.connect, §2.4).
+	HAConnectTimeout time.Duration `key:"haConnectTimeout"`
+	// SlaveSyncTimeout: each SlaveSynchronize call, 3 s (BrokerOuterAPI, §2.4).
+	SlaveSyncTimeout time.Duration `key:"slaveSyncTimeout"`
+	// MessageDelayLevel: SCHEDULE_TOPIC_XXXX levels (§2.9).
+	MessageDelayLevel string `key:"messageDelayLevel"`
+	// FlushDelayOffsetInterval: delayOffset.json persisted every 10 s (§2.9).
+	FlushDelayOffsetInterval time.Duration `key:"flushDelayOffsetInterval"`
 }
 
 // ClientConfig: facts §3, §9 (ClientConfig, NettyClientConfig).
@@ -153,7 +184,11 @@ type ProducerConfig struct {
 	// SendLatencyFaultEnable: false (§4.3).
 	SendLatencyFaultEnable bool `key:"sendLatencyFaultEnable"`
 	// SendWhichQueue pins the round-robin start index (the Java field
-	// TopicPublishInfo.sendWhichQueue); -1 draws it at random (§4.3).
+	// TopicPublishInfo.sendWhichQueue); -1 draws it at random (§4.3). The
+	// pin is the index the first selection returns, i.e. the field's value
+	// after the first send (ThreadLocalIndex stores a random r and returns
+	// r+1; pinning stores pin-1). Pin 8 gives the field report's first
+	// result, broker-a queue 8.
 	SendWhichQueue int `key:"sendWhichQueue"`
 	// MaxMessageSize: 4 MiB.
 	MaxMessageSize int `key:"maxMessageSize"`
@@ -268,7 +303,13 @@ func DefaultConfig() Config {
 			SlaveSyncDelay: 3 * s, SlaveSyncInterval: 10 * s,
 			ClientScanInterval: 10 * s, ChannelExpiredTimeout: 120 * s, ServerChannelMaxIdleTime: 120 * s,
 			NotifyConsumerIdsChangedTimeout: 10 * ms, RetryMaxTimes: 16, RetryQueueNums: 1,
-			StartupTime: 1 * s,
+			StartupTime: 1 * s, AutoCreateSubscriptionGroup: true, MappedFileSizeCommitLog: 1 << 30,
+			MaxTransferBytesOnMessageInMemory: 256 << 10, MaxTransferCountOnMessageInMemory: 32,
+			MaxTransferBytesOnMessageInDisk: 64 << 10, MaxTransferCountOnMessageInDisk: 8,
+			HAHousekeepingInterval: 20 * s, HATransferBatchSize: 32 << 10, HATransferWaitInterval: 100 * ms,
+			HASlaveFallbehindMax: 256 << 20, HAConnectTimeout: 5 * s, SlaveSyncTimeout: 3 * s,
+			MessageDelayLevel:        "1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h",
+			FlushDelayOffsetInterval: 10 * s,
 		},
 		Client: ClientConfig{
 			Profile: "java-4.8", PollNameServerInterval: 30 * s, HeartbeatBrokerInterval: 30 * s,

@@ -27,6 +27,9 @@ const (
 	NotifyConsumerIdsChanged      RequestCode = 40
 	GetAllConsumerOffset          RequestCode = 43
 	GetAllDelayOffset             RequestCode = 45
+	PutKVConfig                   RequestCode = 100
+	GetKVConfig                   RequestCode = 101
+	DeleteKVConfig                RequestCode = 102
 	RegisterBroker                RequestCode = 103
 	UnregisterBroker              RequestCode = 104
 	GetRouteInfoByTopic           RequestCode = 105
@@ -50,6 +53,7 @@ var requestNames = map[RequestCode]string{
 	UnregisterClient: "UNREGISTER_CLIENT", ConsumerSendMsgBack: "CONSUMER_SEND_MSG_BACK",
 	GetConsumerListByGroup: "GET_CONSUMER_LIST_BY_GROUP", NotifyConsumerIdsChanged: "NOTIFY_CONSUMER_IDS_CHANGED",
 	GetAllConsumerOffset: "GET_ALL_CONSUMER_OFFSET", GetAllDelayOffset: "GET_ALL_DELAY_OFFSET",
+	PutKVConfig: "PUT_KV_CONFIG", GetKVConfig: "GET_KV_CONFIG", DeleteKVConfig: "DELETE_KV_CONFIG",
 	RegisterBroker: "REGISTER_BROKER", UnregisterBroker: "UNREGISTER_BROKER",
 	GetRouteInfoByTopic: "GET_ROUTEINFO_BY_TOPIC", GetBrokerClusterInfo: "GET_BROKER_CLUSTER_INFO",
 	GetAllSubscriptionGroupConfig: "GET_ALL_SUBSCRIPTIONGROUP_CONFIG", GetTopicStatsInfo: "GET_TOPIC_STATS_INFO",

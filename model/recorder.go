@@ -2,6 +2,7 @@ package model
 
 import (
 	"strconv"
+	"strings"
 
 	"rmqsim/history"
 	"rmqsim/sim"
@@ -10,8 +11,9 @@ import (
 // Recorder appends history records stamped with virtual time, and mirrors
 // each as a trace line ("record" kind) so the trace hash covers them.
 type Recorder struct {
-	w *sim.World
-	h *history.History
+	w       *sim.World
+	h       *history.History
+	watches []func(*history.Record)
 }
 
 // NewRecorder records into h on world w.
@@ -32,7 +34,16 @@ func (r *Recorder) Add(rec history.Record) {
 		text += " status=" + rec.Status
 	}
 	if rec.Err != "" {
-		text += " err=" + rec.Err
+		// Java exception texts carry "\nSee <FAQ url>": one trace line each.
+		text += " err=" + strings.ReplaceAll(rec.Err, "\n", "\\n")
 	}
 	r.w.Trace("record", rec.Proc, text)
+	for _, fn := range r.watches {
+		fn(&r.h.Records[seq])
+	}
 }
+
+// Watch calls fn with every record right after it is added, inside the
+// same event (the scenario runner starts a step when a program exits).
+// fn must not change the record; to act, it schedules with World.At.
+func (r *Recorder) Watch(fn func(*history.Record)) { r.watches = append(r.watches, fn) }

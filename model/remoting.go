@@ -141,6 +141,44 @@ func (c *RemotingClient) InvokeSync(addr string, req *Request, timeout time.Dura
 	})
 }
 
+// InvokeAsync is NettyRemotingClient.invokeAsync (facts §4.4, §5.5). The
+// connect runs on the caller's thread: sent gets the connect error, or
+// "invokeAsync call timeout" when the connect ate the budget (and cb is
+// then never called), or nil once the request is written. cb then gets the
+// response, a send failure, or a timeout; the timeout is found by the
+// response-table scan, so it fires ResponseTableScanInterval (1 s grace)
+// after the budget (NettyRemotingAbstract.scanResponseTable).
+func (c *RemotingClient) InvokeAsync(addr string, req *Request, timeout time.Duration, sent func(error), cb func(*Response, error)) {
+	begin := c.p.Now()
+	c.getAndCreateChannel(addr, func(key string, end *sim.End, connErr error) {
+		if end == nil || !end.Active() {
+			c.closeChannel(key, end)
+			if connErr == nil {
+				connErr = errConnect(key)
+			}
+			sent(connErr)
+			return
+		}
+		cost := c.p.Now().Sub(begin)
+		if timeout.Milliseconds() < cost.Milliseconds() {
+			sent(&RemotingError{Class: RemotingTooMuchRequestException, Msg: "invokeAsync call timeout"})
+			return
+		}
+		left := timeout - cost
+		sent(nil)
+		end.Call(req, left+c.cfg.ResponseTableScanInterval, func(m sim.Message, err error) {
+			switch err {
+			case nil:
+				cb(m.(*Response), nil)
+			case sim.ErrTimeout:
+				cb(nil, errTimeoutWait(key, left))
+			default:
+				cb(nil, errSendRequest(key))
+			}
+		})
+	})
+}
+
 // InvokeOneway writes req to addr without waiting; cb (may be nil) gets
 // nil once written locally or the connect/send error.
 func (c *RemotingClient) InvokeOneway(addr string, req *Request, cb func(error)) {

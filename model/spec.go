@@ -142,6 +142,11 @@ type ConsumerProgramSpec struct {
 type DashboardSpec struct {
 	Name string
 	Host string
+	// Topics whose per-broker stored counts it reads (empty: every
+	// TopicSpec of the cluster) and Groups whose consumer offsets it
+	// reads (empty: none).
+	Topics []string
+	Groups []string
 }
 
 // Body returns message i's body.

@@ -1,0 +1,124 @@
+package app_test
+
+import (
+	"testing"
+	"time"
+
+	"rmqsim/history"
+	"rmqsim/model"
+	"rmqsim/model/cluster"
+	"rmqsim/sim"
+)
+
+type run struct {
+	w *sim.World
+	h *history.History
+	c *cluster.Cluster
+}
+
+func newRun(t *testing.T, progs cluster.Programs) *run {
+	cfg := model.DefaultConfig()
+	cs := cluster.FieldExperimentCluster()
+	w := sim.NewWorld(sim.Config{Seed: 3})
+	h := &history.History{}
+	c, err := cluster.Build(w, &model.Env{Cfg: &cfg, Rec: model.NewRecorder(w, h), Cluster: &cs}, progs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.StartAll()
+	return &run{w: w, h: h, c: c}
+}
+
+func (r *run) recs(k history.Kind) []history.Record {
+	var out []history.Record
+	for _, rec := range r.h.Records {
+		if rec.Kind == k {
+			out = append(out, rec)
+		}
+	}
+	return out
+}
+
+// With every broker killed each send fails at once: "continue" calls
+// send() for every message, "retry" calls it 1+MaxRetries times per
+// message RetryBackoff apart, "abort" once.
+func TestProducerOnError(t *testing.T) {
+	for _, c := range []struct {
+		onError string
+		calls   int
+		span    time.Duration
+	}{
+		{"abort", 1, 0},
+		{"continue", 5, 4 * time.Second},
+		{"retry", 15, 4*time.Second + 10*2*time.Second},
+	} {
+		spec := cluster.FieldProducer("p", 0, 5)
+		spec.OnError, spec.Interval, spec.RetryBackoff, spec.MaxRetries = c.onError, time.Second, 2*time.Second, 2
+		r := newRun(t, cluster.Programs{Producers: []model.ProducerProgramSpec{spec}})
+		r.w.At(sim.Time(20*time.Second), func() {
+			r.c.Kill("master01", cluster.ServiceBroker)
+			r.c.Kill("master02", cluster.ServiceBroker)
+		})
+		r.w.At(sim.Time(40*time.Second), func() { r.c.StartProgram("p") })
+		r.w.RunUntil(sim.Time(2 * time.Minute))
+		calls := r.recs(history.SendCall)
+		if len(calls) != c.calls {
+			t.Errorf("%s: %d send calls, want %d", c.onError, len(calls), c.calls)
+			continue
+		}
+		if span := calls[len(calls)-1].At - calls[0].At; span < c.span || span > c.span+time.Second {
+			t.Errorf("%s: calls span %v, want ≈%v", c.onError, span, c.span)
+		}
+		exit := r.recs(history.ProgramExit)
+		want := map[string]string{"abort": "abort", "continue": "done", "retry": "done"}[c.onError]
+		if len(exit) != 1 || exit[0].Detail != want {
+			t.Errorf("%s: exit %v, want %s", c.onError, exit, want)
+		}
+		if pe := r.recs(history.ProcExit); len(pe) == 0 || pe[len(pe)-1].Detail != "exit" {
+			t.Errorf("%s: process exit %v, want detail exit", c.onError, pe)
+		}
+	}
+}
+
+// An async program calls send() for every message at once and exits only
+// after every callback ran.
+func TestProducerAsyncWaitsForCallbacks(t *testing.T) {
+	spec := cluster.FieldProducer("p", 0, 50)
+	spec.Mode = "async"
+	r := newRun(t, cluster.Programs{Producers: []model.ProducerProgramSpec{spec}})
+	r.w.At(sim.Time(5*time.Second), func() { r.c.StartProgram("p") })
+	r.w.RunUntil(sim.Time(time.Minute))
+	ret, exit := r.recs(history.SendReturn), r.recs(history.ProgramExit)
+	if len(ret) != 50 || len(exit) != 1 || exit[0].At < ret[len(ret)-1].At {
+		t.Errorf("%d returns, exit %v: want 50 callbacks, then the exit", len(ret), exit)
+	}
+	for _, rec := range ret {
+		if rec.Status != "SEND_OK" {
+			t.Errorf("%s: %s %s", rec.Key, rec.Status, rec.Err)
+		}
+	}
+}
+
+// The listener fails with FailureRate: about that share of first
+// deliveries return RECONSUME_LATER.
+func TestConsumerFailureRate(t *testing.T) {
+	cons := cluster.FieldConsumer("c")
+	cons.FailureRate, cons.ConsumeTime = 0.5, 10*time.Millisecond
+	r := newRun(t, cluster.Programs{Producers: []model.ProducerProgramSpec{cluster.FieldProducer("p", 0, 200)},
+		Consumers: []model.ConsumerProgramSpec{cons}})
+	r.w.At(sim.Time(5*time.Second), func() { r.c.StartProgram("c") })
+	r.w.At(sim.Time(6*time.Second), func() { r.c.StartProgram("p") })
+	r.w.RunUntil(sim.Time(30 * time.Second))
+	later, first := 0, 0
+	for _, rec := range r.recs(history.ConsumeResult) {
+		if rec.Attempt == 0 {
+			first++
+			if rec.Status == "RECONSUME_LATER" {
+				later++
+			}
+		}
+	}
+	if first != 200 || later < 70 || later > 130 {
+		t.Errorf("%d of %d first deliveries failed, want about half", later, first)
+	}
+}

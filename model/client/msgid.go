@@ -1,0 +1,51 @@
+package client
+
+import (
+	"encoding/binary"
+	"encoding/hex"
+	"net/netip"
+	"strings"
+	"time"
+
+	"rmqsim/sim"
+)
+
+// runEpochInMonth places virtual time 0 in the calendar for the one thing
+// that needs it, the UNIQ_KEY's "ms since the start of the month": a run
+// starts 10 days and 10 hours into a month (an arbitrary fixed choice,
+// documented in docs/rocketmq-notes.md), so no run of < 20 days crosses
+// a month boundary and ids never depend on the wall clock.
+const runEpochInMonth = 10*24*time.Hour + 10*time.Hour
+
+// uniqIDSetter is CM/message/MessageClientIDSetter, one per JVM (process):
+// UNIQ_KEY = hex(ip4, pid as int16, classloader hashCode) + hex(ms since
+// the month began as int32, counter as int16), 32 uppercase hex digits.
+// The classloader hash comes from the process's random stream, the time
+// from virtual time, so ids are deterministic and unique per process.
+type uniqIDSetter struct {
+	fix     string
+	counter uint16
+}
+
+func newUniqIDSetter(ip string, pid int, r *sim.Rand) *uniqIDSetter {
+	var b [10]byte
+	if a, err := netip.ParseAddr(ip); err == nil && a.Is4() {
+		v := a.As4()
+		copy(b[:4], v[:])
+	} else {
+		binary.BigEndian.PutUint32(b[:4], r.Uint32()) // createFakeIP
+	}
+	binary.BigEndian.PutUint16(b[4:6], uint16(pid))
+	binary.BigEndian.PutUint32(b[6:10], r.Uint32())
+	return &uniqIDSetter{fix: strings.ToUpper(hex.EncodeToString(b[:]))}
+}
+
+// createUniqID is createUniqID: the fixed prefix plus time and counter.
+func (u *uniqIDSetter) createUniqID(now sim.Time) string {
+	var b [6]byte
+	ms := (runEpochInMonth + now.Duration()).Milliseconds()
+	binary.BigEndian.PutUint32(b[:4], uint32(int32(ms)))
+	binary.BigEndian.PutUint16(b[4:], u.counter)
+	u.counter++
+	return u.fix + strings.ToUpper(hex.EncodeToString(b[:]))
+}

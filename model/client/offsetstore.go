@@ -1,0 +1,167 @@
+package client
+
+import (
+	"rmqsim/history"
+	"rmqsim/model"
+)
+
+// offsetStore is RemoteBrokerOffsetStore (facts §5.7): consume offsets in
+// memory, read from the broker when a queue is assigned, written back
+// oneway every 5 s to the master (else the slave).
+type offsetStore struct {
+	pc    *PushConsumer
+	table map[MessageQueue]int64
+}
+
+// updateOffset sets (or, increaseOnly, raises) the in-memory offset.
+func (s *offsetStore) updateOffset(mq MessageQueue, off int64, increaseOnly bool) {
+	if old, ok := s.table[mq]; ok && increaseOnly && old >= off {
+		return
+	}
+	s.table[mq] = off
+}
+
+// readMemory is readOffset(READ_FROM_MEMORY): -1 if none.
+func (s *offsetStore) readMemory(mq MessageQueue) int64 {
+	if off, ok := s.table[mq]; ok {
+		return off
+	}
+	return -1
+}
+
+func (s *offsetStore) removeOffset(mq MessageQueue) { delete(s.table, mq) }
+
+// readFromStore is readOffset(READ_FROM_STORE): QUERY_CONSUMER_OFFSET to
+// the broker's first addr (5000 ms). cb gets the offset (≥ 0); -1 for any
+// broker error code, not only QUERY_NOT_FOUND (Java, §5.4) — the Go client
+// treats only 22 so (§8); -2 for a network error or unknown broker, whose
+// route lookup may throw (ise). code is the broker's answer, err the
+// failure text.
+func (s *offsetStore) readFromStore(mq MessageQueue, cb func(off int64, code string, err string, ise *Exception)) {
+	c := s.pc.c
+	query := func(addr string) {
+		req := &model.Request{Code: model.QueryConsumerOffset, Body: &model.QueryConsumerOffsetRequest{
+			ConsumerGroup: s.pc.group, Topic: mq.Topic, QueueID: mq.QueueID}}
+		c.remoting.InvokeSync(addr, req, s.pc.cfg.QueryOffsetTimeout, func(resp *model.Response, err error) {
+			switch {
+			case err != nil:
+				cb(-2, "", c.remotingException(err).String(), nil)
+			case resp.Code == model.Success:
+				off := resp.Body.(*model.QueryConsumerOffsetResponse).Offset
+				s.updateOffset(mq, off, false)
+				cb(off, resp.Code.String(), "", nil)
+			case c.goClient && resp.Code != model.QueryNotFound:
+				cb(-2, resp.Code.String(), "", nil)
+			default:
+				cb(-1, resp.Code.String(), "", nil)
+			}
+		})
+	}
+	s.brokerAddrInAdmin(mq, func(addr string, ise *Exception) {
+		if ise != nil {
+			cb(-2, "", ise.String(), ise)
+			return
+		}
+		if addr == "" {
+			cb(-2, "", brokerNotExist(mq.BrokerName).String(), nil)
+			return
+		}
+		query(addr)
+	})
+}
+
+// brokerAddrInAdmin is findBrokerAddressInAdmin, refreshing the route from
+// a nameserver once when the broker is unknown.
+func (s *offsetStore) brokerAddrInAdmin(mq MessageQueue, cb func(addr string, ise *Exception)) {
+	c := s.pc.c
+	if addr, _, ok := c.FindBrokerAddressInAdmin(mq.BrokerName); ok {
+		cb(addr, nil)
+		return
+	}
+	c.updateTopicRoute(mq.Topic, nil, func(_ bool, ise *Exception) {
+		if ise != nil {
+			cb("", ise)
+			return
+		}
+		addr, _, _ := c.FindBrokerAddressInAdmin(mq.BrokerName)
+		cb(addr, nil)
+	})
+}
+
+// persistAll is the 5 s task: a oneway commit for every in-memory offset
+// of an assigned queue; offsets of other queues are forgotten.
+func (s *offsetStore) persistAll(assigned []MessageQueue, done func()) {
+	if len(assigned) == 0 {
+		done()
+		return
+	}
+	in := make(map[MessageQueue]bool, len(assigned))
+	for _, mq := range assigned {
+		in[mq] = true
+	}
+	var todo []MessageQueue
+	for _, mq := range sortedQueueKeys(s.table) {
+		if in[mq] {
+			todo = append(todo, mq)
+		} else {
+			delete(s.table, mq)
+		}
+	}
+	var next func(i int)
+	next = func(i int) {
+		if i == len(todo) {
+			done()
+			return
+		}
+		s.updateConsumeOffsetToBroker(todo[i], s.table[todo[i]], "oneway", func() { next(i + 1) })
+	}
+	next(0)
+}
+
+// persist commits one queue's offset oneway (on removal, OFFSET_ILLEGAL).
+func (s *offsetStore) persist(mq MessageQueue, detail string, done func()) {
+	off, ok := s.table[mq]
+	if !ok {
+		done()
+		return
+	}
+	s.updateConsumeOffsetToBroker(mq, off, detail, done)
+}
+
+// updateConsumeOffsetToBroker writes UPDATE_CONSUMER_OFFSET oneway to the
+// master, else the slave, and records the OffsetCommit (detail: oneway,
+// remove, offset-illegal, shutdown). Failures are logged only.
+func (s *offsetStore) updateConsumeOffsetToBroker(mq MessageQueue, off int64, detail string, done func()) {
+	c := s.pc.c
+	s.brokerAddrInAdmin(mq, func(addr string, ise *Exception) {
+		rec := history.Record{Kind: history.OffsetCommit, Group: s.pc.group, Topic: mq.Topic, Broker: mq.BrokerName,
+			BrokerAddr: addr, QueueID: mq.QueueID, Offset: off, Detail: detail}
+		if ise != nil || addr == "" {
+			rec.Err = brokerNotExist(mq.BrokerName).String()
+			if ise != nil {
+				rec.Err = ise.String()
+			}
+			c.record(rec)
+			done()
+			return
+		}
+		req := &model.Request{Code: model.UpdateConsumerOffset, Body: &model.UpdateConsumerOffsetRequest{
+			ConsumerGroup: s.pc.group, Topic: mq.Topic, QueueID: mq.QueueID, CommitOffset: off}}
+		c.remoting.InvokeOneway(addr, req, func(err error) {
+			if err != nil {
+				rec.Err = c.remotingException(err).String()
+			}
+			c.record(rec)
+			done()
+		})
+	})
+}
+
+func sortedQueueKeys[V any](m map[MessageQueue]V) []MessageQueue {
+	out := make([]MessageQueue, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sortQueues(out)
+	return out
+}

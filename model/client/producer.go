@@ -1,0 +1,367 @@
+package client
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"rmqsim/model"
+	"rmqsim/sim"
+)
+
+// Mode is the CommunicationMode of a send.
+type Mode int
+
+// Send modes.
+const (
+	Sync Mode = iota
+	Async
+	Oneway
+)
+
+// ParseMode maps a program spec's mode ("", "sync", "async", "oneway").
+func ParseMode(s string) Mode {
+	switch s {
+	case "async":
+		return Async
+	case "oneway":
+		return Oneway
+	}
+	return Sync
+}
+
+// Send statuses (SendStatus). StatusOneway marks a oneway send that
+// returned without exception (it has no result, facts §4.4).
+const (
+	StatusSendOK            = "SEND_OK"
+	StatusFlushDiskTimeout  = "FLUSH_DISK_TIMEOUT"
+	StatusFlushSlaveTimeout = "FLUSH_SLAVE_TIMEOUT"
+	StatusSlaveNotAvailable = "SLAVE_NOT_AVAILABLE"
+	StatusOneway            = "ONEWAY"
+)
+
+// SendResult is what send() returns (CL/producer/SendResult).
+type SendResult struct {
+	Status      string
+	MsgID       string // UNIQ_KEY
+	OffsetMsgID string // store host + commit-log offset
+	Queue       MessageQueue
+	QueueOffset int64
+}
+
+// Producer is DefaultMQProducer/DefaultMQProducerImpl (facts §4).
+type Producer struct {
+	c       *Instance
+	group   string
+	cfg     model.ProducerConfig
+	records bool // application producers write history; the inner one does not
+	publish map[string]*TopicPublishInfo
+	fault   faultStrategy
+	state   serviceState
+	async   *sim.Executor
+	goIndex map[string]uint32
+}
+
+// NewProducer makes a producer of group on instance c (not started).
+func NewProducer(c *Instance, group string) *Producer { return newProducer(c, group, true) }
+
+func newProducer(c *Instance, group string, records bool) *Producer {
+	return &Producer{c: c, group: group, cfg: c.cfg.Producer, records: records,
+		publish: map[string]*TopicPublishInfo{}, fault: faultStrategy{enabled: c.cfg.Producer.SendLatencyFaultEnable},
+		goIndex: map[string]uint32{}}
+}
+
+// Instance is the producer's client instance.
+func (p *Producer) Instance() *Instance { return p.c }
+
+// Start is DefaultMQProducerImpl.start (§4.1): registers the group, adds
+// an empty TBW102 entry, starts the instance and sends heartbeats (none
+// while no broker is known). It makes no nameserver call, so it succeeds
+// with every nameserver down. done runs when start() returns.
+func (p *Producer) Start(done func()) {
+	if p.state != createJust {
+		done()
+		return
+	}
+	p.register()
+	p.c.Start()
+	p.c.sendHeartbeatToAllBrokerWithLock(done)
+}
+
+func (p *Producer) register() {
+	p.state = running
+	p.c.producers[p.group] = p
+	if !p.c.goClient {
+		p.publish[p.cfg.CreateTopicKey] = &TopicPublishInfo{}
+	}
+	cpus := 4 // Runtime.availableProcessors() of the client host (assumed)
+	p.async = p.c.p.Executor("AsyncSenderExecutor_"+p.group, cpus)
+}
+
+// startInner is start(false) of the instance's inner producer.
+func (p *Producer) startInner() {
+	if p.state == createJust {
+		p.register()
+	}
+}
+
+// Shutdown is DefaultMQProducerImpl.shutdown: unregister the group from
+// every known broker (3000 ms each, sequential), then shut the instance
+// down if nothing else uses it.
+func (p *Producer) Shutdown(done func()) {
+	if p.state != running {
+		done()
+		return
+	}
+	p.state = shutdownAlready
+	p.c.unregisterClient(p.group, "", func() {
+		delete(p.c.producers, p.group)
+		p.c.Shutdown()
+		done()
+	})
+}
+
+func (p *Producer) publishTopicList() []string { return sortedKeys(p.publish) }
+
+func (p *Producer) updateTopicPublishInfo(topic string, info *TopicPublishInfo) {
+	p.publish[topic] = info
+}
+
+func (p *Producer) isPublishTopicNeedUpdate(topic string) bool {
+	info, ok := p.publish[topic]
+	return ok && !info.ok()
+}
+
+// PublishInfo returns the cached publish info of topic (tests, observers).
+func (p *Producer) PublishInfo(topic string) *TopicPublishInfo { return p.publish[topic] }
+
+// sendCall is one send() in flight.
+type sendCall struct {
+	p           *Producer
+	msg         model.Message
+	mode        Mode
+	index       int
+	timeout     time.Duration
+	begin       sim.Time
+	info        *TopicPublishInfo
+	fetched     bool
+	times       int
+	brokersSent []string
+	mq          *MessageQueue
+	lastErr     *Exception
+	result      *SendResult
+	callTimeout bool
+	asyncTimes  int
+	attempts    int // attempts made (SendAttempt records)
+	// returned is send()'s (or, for async, sendDefaultImpl's) return.
+	returned func(*SendResult, *Exception)
+	// completed is the async SendCallback (onSuccess / onException).
+	completed func(*SendResult, *Exception)
+}
+
+// Send is send(msg) in the given mode; index numbers the message for the
+// history (Key is the body). cb runs when send() returns for Sync and
+// Oneway, and when the SendCallback runs for Async (send() itself returns
+// at once). It records SendAttempt, SendAttemptFail and SendReturn.
+func (p *Producer) Send(msg model.Message, mode Mode, index int, cb func(*SendResult, *Exception)) {
+	s := &sendCall{p: p, msg: msg, mode: mode, index: index, timeout: p.cfg.SendMsgTimeout, begin: p.c.p.Now()}
+	finish := func(r *SendResult, ex *Exception) {
+		p.recordReturn(s, r, ex)
+		cb(r, ex)
+	}
+	if p.c.goClient {
+		p.goSend(s, finish)
+		return
+	}
+	if mode != Async {
+		s.returned = finish
+		p.sendDefaultImpl(s)
+		return
+	}
+	s.completed = finish
+	p.async.Submit("asyncSend", func(done func()) {
+		cost := p.c.p.Now().Sub(s.begin).Milliseconds()
+		if s.timeout.Milliseconds() <= cost {
+			done()
+			finish(nil, &Exception{Class: ClassRemotingTooMuchRequest, Msg: "DEFAULT ASYNC send call timeout"})
+			return
+		}
+		s.timeout -= time.Duration(cost) * time.Millisecond
+		s.begin = p.c.p.Now()
+		s.returned = func(_ *SendResult, ex *Exception) {
+			done()
+			if ex != nil {
+				finish(nil, ex)
+			}
+		}
+		p.sendDefaultImpl(s)
+	})
+}
+
+// sendDefaultImpl (§4.2): one sendMsgTimeout budget from before the route
+// lookup, shared by every attempt.
+func (p *Producer) sendDefaultImpl(s *sendCall) {
+	if p.state != running {
+		s.returned(nil, newMQClientException("The producer service state not OK, "+stateName(p.state)+suggestTodo(), nil))
+		return
+	}
+	p.tryToFindTopicPublishInfo(s.msg.Topic, func(info *TopicPublishInfo, fetched bool, ise *Exception) {
+		if ise != nil {
+			s.returned(nil, ise)
+			return
+		}
+		if !info.ok() {
+			s.returned(nil, noRouteException(s.msg.Topic))
+			return
+		}
+		s.info, s.fetched = info, fetched
+		total := 1
+		if s.mode == Sync {
+			total += p.cfg.RetryTimesWhenSendFailed
+		}
+		s.brokersSent = make([]string, total)
+		p.attempt(s)
+	})
+}
+
+// tryToFindTopicPublishInfo (§4.2): a cached, usable publish info needs no
+// nameserver; otherwise the topic is registered for polling and fetched,
+// then TBW102's route is tried. fetched says a nameserver was asked.
+func (p *Producer) tryToFindTopicPublishInfo(topic string, cb func(info *TopicPublishInfo, fetched bool, ise *Exception)) {
+	info := p.publish[topic]
+	if info.ok() {
+		cb(info, false, nil)
+		return
+	}
+	if info == nil {
+		p.publish[topic] = &TopicPublishInfo{}
+	}
+	p.c.updateTopicRoute(topic, nil, func(_ bool, ise *Exception) {
+		if ise != nil {
+			cb(nil, true, ise)
+			return
+		}
+		if info := p.publish[topic]; info.HaveRoute || info.ok() {
+			cb(info, true, nil)
+			return
+		}
+		p.c.updateTopicRoute(topic, p, func(_ bool, ise *Exception) {
+			cb(p.publish[topic], true, ise)
+		})
+	})
+}
+
+// attempt runs attempt s.times of the retry loop of sendDefaultImpl.
+func (p *Producer) attempt(s *sendCall) {
+	if s.times == len(s.brokersSent) {
+		p.sendFailed(s)
+		return
+	}
+	last := ""
+	if s.mq != nil {
+		last = s.mq.BrokerName
+	}
+	mq := p.fault.selectOneMessageQueue(p.c, s.info, last)
+	s.mq = &mq
+	s.brokersSent[s.times] = mq.BrokerName
+	beginPrev := p.c.p.Now()
+	cost := beginPrev.Sub(s.begin).Milliseconds()
+	if s.timeout.Milliseconds() < cost {
+		s.callTimeout = true
+		p.sendFailed(s)
+		return
+	}
+	p.recordAttempt(s, mq)
+	p.sendKernelImpl(s, mq, s.timeout-time.Duration(cost)*time.Millisecond, func(r *SendResult, ex *Exception) {
+		latency := p.c.p.Now().Sub(beginPrev)
+		if ex == nil {
+			p.fault.updateFaultItem(p.c.p.Now(), mq.BrokerName, latency, false)
+			if s.mode == Sync && r.Status != StatusSendOK && p.cfg.RetryAnotherBrokerWhenNotStoreOK {
+				s.result = r
+				s.times++
+				p.attempt(s)
+				return
+			}
+			s.returned(r, nil)
+			return
+		}
+		p.recordAttemptFail(s, mq, ex)
+		switch {
+		case ex.IsRemoting() || ex.Class == ClassMQClientException:
+		case ex.Class == ClassMQBrokerException && retriedBrokerCode(model.ResponseCode(ex.Code)):
+		case ex.Class == ClassMQBrokerException:
+			p.fault.updateFaultItem(p.c.p.Now(), mq.BrokerName, latency, true)
+			if s.result != nil {
+				s.returned(s.result, nil)
+			} else {
+				s.returned(nil, ex) // thrown at once (§4.2)
+			}
+			return
+		default:
+			s.returned(nil, ex) // IllegalStateException and friends escape the loop
+			return
+		}
+		p.fault.updateFaultItem(p.c.p.Now(), mq.BrokerName, latency, true)
+		s.lastErr = ex
+		s.times++
+		// sendDefaultImpl logs each caught exception with its stack trace
+		// before the next attempt; the model charges it exceptionLogCost,
+		// so a wait that ended exactly at the budget is over it, as on a
+		// real JVM (the strict "timeout < costTime" check, §4.2).
+		p.c.p.After(exceptionLogCost, "", func() { p.attempt(s) })
+	})
+}
+
+// exceptionLogCost is the time a caught send exception costs (log.warn
+// with a stack trace): 1 ms, a modelling choice (docs/rocketmq-notes.md).
+const exceptionLogCost = time.Millisecond
+
+// retriedBrokerCode: the broker codes sendDefaultImpl retries (§4.2).
+func retriedBrokerCode(code model.ResponseCode) bool {
+	switch code {
+	case model.TopicNotExist, model.ServiceNotAvailable, model.SystemError,
+		model.NoPermission, model.NoBuyerID, model.NotInCurrentUnit:
+		return true
+	}
+	return false
+}
+
+// sendFailed ends the loop: "sendDefaultImpl call timeout" when the
+// budget ran out before an attempt, else "Send [n] times, still failed".
+func (p *Producer) sendFailed(s *sendCall) {
+	if s.result != nil {
+		s.returned(s.result, nil)
+		return
+	}
+	if s.callTimeout {
+		s.returned(nil, &Exception{Class: ClassRemotingTooMuchRequest, Msg: "sendDefaultImpl call timeout"})
+		return
+	}
+	sent := make([]string, len(s.brokersSent))
+	for i, b := range s.brokersSent {
+		sent[i] = b
+		if b == "" {
+			sent[i] = "null"
+		}
+	}
+	info := "Send [" + strconv.Itoa(s.times) + "] times, still failed, cost [" +
+		strconv.FormatInt(p.c.p.Now().Sub(s.begin).Milliseconds(), 10) + "]ms, Topic: " + s.msg.Topic +
+		", BrokersSent: [" + strings.Join(sent, ", ") + "]" + suggestTodo()
+	ex := newMQClientException(info, s.lastErr)
+	switch {
+	case s.lastErr == nil:
+	case s.lastErr.Class == ClassMQBrokerException:
+		ex.Code = s.lastErr.Code
+	case s.lastErr.Class == ClassRemotingConnect:
+		ex.Code = clientErrorConnectBroker
+	case s.lastErr.Class == ClassRemotingTimeout:
+		ex.Code = clientErrorAccessBrokerTimed
+	case s.lastErr.Class == ClassMQClientException:
+		ex.Code = clientErrorBrokerNotExist
+	}
+	s.returned(nil, ex)
+}
+
+func stateName(s serviceState) string {
+	return [...]string{"CREATE_JUST", "RUNNING", "SHUTDOWN_ALREADY"}[s]
+}

@@ -1,0 +1,247 @@
+package client
+
+import (
+	"strings"
+	"time"
+
+	"rmqsim/history"
+	"rmqsim/model"
+	"rmqsim/sim"
+)
+
+// pullRequest is PullRequest: one assigned queue's pull cursor.
+type pullRequest struct {
+	mq         MessageQueue
+	pq         *ProcessQueue
+	nextOffset int64
+}
+
+// Pull statuses (PullStatus).
+const (
+	PullFound         = "FOUND"
+	PullNoNewMsg      = "NO_NEW_MSG"
+	PullNoMatchedMsg  = "NO_MATCHED_MSG"
+	PullOffsetIllegal = "OFFSET_ILLEGAL"
+)
+
+// executePullRequestImmediately queues the request on the PullMessageService
+// thread (Java) or starts its own goroutine (Go, §8).
+func (pc *PushConsumer) executePullRequestImmediately(pr *pullRequest) {
+	if pc.c.goClient {
+		pc.c.p.After(0, "", func() { pc.pullMessage(pr, func() {}) })
+		return
+	}
+	pc.c.pullService.Submit("pullMessage", func(done func()) { pc.pullMessage(pr, done) })
+}
+
+func (pc *PushConsumer) executePullRequestLater(pr *pullRequest, d time.Duration) {
+	pc.c.p.After(d, "", func() {
+		if pc.state == running {
+			pc.executePullRequestImmediately(pr)
+		}
+	})
+}
+
+// delays are the pull loop's waits: Java §5.5, Go §8.
+func (pc *PushConsumer) exceptionDelay() time.Duration {
+	if pc.c.goClient {
+		return pc.c.cfg.GoClient.PullErrorDelay
+	}
+	return pc.c.cfg.Client.PullTimeDelayMillsWhenException
+}
+
+// pullMessage is DefaultMQPushConsumerImpl.pullMessage (§5.5). done
+// releases the pull thread: it is held only until the request is written
+// (the connect runs on it).
+func (pc *PushConsumer) pullMessage(pr *pullRequest, done func()) {
+	pq := pr.pq
+	if pq.dropped {
+		done()
+		return
+	}
+	pq.lastPull = pc.c.p.Now()
+	if pc.state != running {
+		pc.executePullRequestLater(pr, pc.exceptionDelay())
+		done()
+		return
+	}
+	if pq.Count() > pc.cfg.PullThresholdForQueue || pq.msgSize>>20 > pc.cfg.PullThresholdSizeForQueue>>20 ||
+		pq.maxSpan() > pc.cfg.ConsumeConcurrentlyMaxSpan {
+		pc.executePullRequestLater(pr, pc.cfg.PullTimeDelayWhenFlowControl)
+		done()
+		return
+	}
+	sub := pc.subscriptions[pr.mq.Topic]
+	if sub == nil {
+		pc.executePullRequestLater(pr, pc.exceptionDelay())
+		done()
+		return
+	}
+	commitOffset := pc.offsets.readMemory(pr.mq)
+	pc.pullKernelImpl(pr, commitOffset, done)
+}
+
+// pullKernelImpl picks the broker (the suggested id, master by default;
+// any entry if absent, i.e. the slave), refreshing the route from a
+// nameserver once if the broker is unknown, and sends PULL_MESSAGE
+// asynchronously: hold 15 s, timeout 30 s (Go: 20 s / 30 s). A slave never
+// gets the commit flag (§2.4).
+func (pc *PushConsumer) pullKernelImpl(pr *pullRequest, commitOffset int64, done func()) {
+	c := pc.c
+	fail := func() {
+		pc.executePullRequestLater(pr, pc.exceptionDelay())
+		done()
+	}
+	send := func(addr string, slave bool) {
+		flag := model.PullFlagSuspend
+		if commitOffset > 0 && !slave {
+			flag |= model.PullFlagCommitOffset
+		}
+		hold, timeout := pc.cfg.BrokerSuspendMaxTime, pc.cfg.ConsumerTimeoutWhenSuspend
+		if c.goClient {
+			hold, timeout = c.cfg.GoClient.BrokerHold, c.cfg.GoClient.PullTimeout
+		}
+		req := &model.Request{Code: model.PullMessage, Body: &model.PullMessageRequest{
+			ConsumerGroup: pc.group, Topic: pr.mq.Topic, QueueID: pr.mq.QueueID, QueueOffset: pr.nextOffset,
+			MaxMsgNums: pc.cfg.PullBatchSize, SysFlag: flag, CommitOffset: commitOffset, SuspendTimeout: hold,
+			SubVersion: 0}}
+		var start sim.Time
+		c.remoting.InvokeAsync(addr, req, timeout, func(err error) {
+			if err != nil {
+				pc.recordPull(pr, addr, c.p.Now(), "", c.remotingException(err).String(), nil)
+				fail()
+				return
+			}
+			start = c.p.Now()
+			if flag&model.PullFlagCommitOffset != 0 {
+				c.record(history.Record{Kind: history.OffsetCommit, Group: pc.group, Topic: pr.mq.Topic,
+					Broker: pr.mq.BrokerName, BrokerAddr: addr, QueueID: pr.mq.QueueID, Offset: commitOffset, Detail: "pull"})
+			}
+			done()
+		}, func(resp *model.Response, err error) {
+			if err != nil {
+				pc.recordPull(pr, addr, start, "", c.remotingException(err).String(), nil)
+				pc.executePullRequestLater(pr, pc.exceptionDelay())
+				return
+			}
+			pc.onPullResponse(pr, addr, start, resp)
+		})
+	}
+	id := pc.pullFromWhich[pr.mq]
+	if addr, slave, ok := c.FindBrokerAddressInSubscribe(pr.mq.BrokerName, id, false); ok {
+		send(addr, slave)
+		return
+	}
+	c.updateTopicRoute(pr.mq.Topic, nil, func(_ bool, ise *Exception) {
+		addr, slave, ok := c.FindBrokerAddressInSubscribe(pr.mq.BrokerName, id, false)
+		if ise != nil || !ok {
+			text := brokerNotExist(pr.mq.BrokerName).String()
+			if ise != nil {
+				text = ise.String()
+			}
+			pc.recordPull(pr, "", c.p.Now(), "", text, nil)
+			fail()
+			return
+		}
+		send(addr, slave)
+	})
+}
+
+// onPullResponse is the PullCallback (§5.5): FOUND and NO_NEW_MSG pull
+// again at once, OFFSET_ILLEGAL drops the queue and fixes the offset
+// after 10 s, a broker error code is an exception (retry after 1 s).
+func (pc *PushConsumer) onPullResponse(pr *pullRequest, addr string, start sim.Time, resp *model.Response) {
+	var status string
+	switch resp.Code {
+	case model.Success:
+		status = PullFound
+	case model.PullNotFound:
+		status = PullNoNewMsg
+	case model.PullRetryImmediately:
+		status = PullNoMatchedMsg
+	case model.PullOffsetMoved:
+		status = PullOffsetIllegal
+	default:
+		ex := newMQBrokerException(resp.Code, resp.Remark, pc.c.javaAddrs(addr))
+		pc.recordPull(pr, addr, start, "", ex.String(), nil)
+		pc.executePullRequestLater(pr, pc.exceptionDelay())
+		return
+	}
+	body := resp.Body.(*model.PullMessageResponse)
+	pc.pullFromWhich[pr.mq] = body.SuggestWhichBrokerID
+	var found []*model.MessageExt
+	if status == PullFound {
+		found = pc.filterMessages(pr.mq.Topic, body.Msgs)
+	}
+	pc.recordPull(pr, addr, start, status, "", body)
+	if pr.pq.dropped && status != PullOffsetIllegal {
+		return // PullMessageService would see it dropped and stop
+	}
+	switch status {
+	case PullFound:
+		pr.nextOffset = body.NextBeginOffset
+		if len(found) > 0 {
+			pr.pq.putMessage(found)
+			pc.submitConsumeRequest(found, pr.pq, pr.mq)
+		}
+		pc.executePullRequestImmediately(pr)
+	case PullNoNewMsg, PullNoMatchedMsg:
+		pr.nextOffset = body.NextBeginOffset
+		if pr.pq.Count() == 0 { // correctTagsOffset
+			pc.offsets.updateOffset(pr.mq, pr.nextOffset, true)
+		}
+		pc.executePullRequestImmediately(pr)
+	case PullOffsetIllegal:
+		pr.nextOffset = body.NextBeginOffset
+		pr.pq.dropped = true
+		pc.c.p.After(pc.cfg.OffsetIllegalDelay, "", func() {
+			pc.offsets.updateOffset(pr.mq, pr.nextOffset, false)
+			pc.offsets.persist(pr.mq, "offset-illegal", func() {})
+			if pc.processQueues[pr.mq] == pr.pq {
+				delete(pc.processQueues, pr.mq)
+			}
+		})
+	}
+}
+
+// filterMessages is processPullResult's client-side tag filter, with each
+// message copied (the broker's are shared and read only) and a %RETRY%
+// message's topic restored from RETRY_TOPIC (resetRetryAndNamespace).
+func (pc *PushConsumer) filterMessages(topic string, msgs []*model.MessageExt) []*model.MessageExt {
+	sub := pc.subscriptions[topic]
+	out := make([]*model.MessageExt, 0, len(msgs))
+	for _, m := range msgs {
+		if sub != nil && len(sub.Tags) > 0 && !containsTag(sub.Tags, m.Tags) {
+			continue
+		}
+		cp := *m
+		if rt := m.Properties[PropertyRetryTopic]; rt != "" && strings.HasPrefix(m.Topic, RetryGroupTopicPrefix) {
+			cp.Topic = rt
+		}
+		out = append(out, &cp)
+	}
+	return out
+}
+
+func containsTag(tags []string, tag string) bool {
+	for _, t := range tags {
+		if t == tag {
+			return true
+		}
+	}
+	return false
+}
+
+// recordPull writes history.Pull: Start is when the request was written.
+func (pc *PushConsumer) recordPull(pr *pullRequest, addr string, start sim.Time, status, errText string, body *model.PullMessageResponse) {
+	rec := history.Record{Kind: history.Pull, Start: start.Duration(), Group: pc.group, Topic: pr.mq.Topic,
+		Broker: pr.mq.BrokerName, BrokerAddr: addr, QueueID: pr.mq.QueueID, QueueOffset: pr.nextOffset,
+		Status: status, Err: errText}
+	if body != nil {
+		rec.NextOffset = body.NextBeginOffset
+		for _, m := range body.Msgs {
+			rec.Msgs = append(rec.Msgs, history.MsgRef{Offset: m.QueueOffset, Key: m.Body})
+		}
+	}
+	pc.c.record(rec)
+}
