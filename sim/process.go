@@ -98,6 +98,15 @@ func (p *Process) Stop(grace time.Duration) {
 	}
 }
 
+// Exit ends the process from inside (a program returning from main): no
+// stop hook runs; the OS closes its connections, so peers see FIN.
+func (p *Process) Exit() {
+	if !p.Alive() {
+		return
+	}
+	p.die(ProcStopped, true)
+}
+
 // die ends the process. With closeConns the OS closes its sockets (FIN);
 // without (power-off) they vanish silently.
 func (p *Process) die(st ProcState, closeConns bool) {

@@ -210,3 +210,33 @@ func TestPowerOn_SkipsManualServices(t *testing.T) {
 		t.Fatal("a manual service must still start by hand")
 	}
 }
+
+func TestExit_EndsWithoutStopHookAndClosesConnections(t *testing.T) {
+	w := NewWorld(Config{Seed: 1})
+	a, b := w.AddHost("a"), w.AddHost("b")
+	var peerClosed CloseReason = -1
+	b.AddService("srv", func(p *Process) {
+		p.Listen("1", func(e *End) { e.Handle(nil, func(r CloseReason) { peerClosed = r }) })
+	})
+	hookRan := false
+	var prog *Process
+	a.AddService("prog", func(p *Process) {
+		prog = p
+		p.OnStop(func(done func()) { hookRan = true; done() })
+		p.Dial("b:1", time.Second, func(e *End, err error) {
+			if err != nil {
+				t.Fatalf("dial: %v", err)
+			}
+			p.After(time.Millisecond, "", p.Exit)
+		})
+	})
+	b.Start("srv")
+	a.Start("prog")
+	w.RunUntil(Time(time.Second))
+	if prog.State() != ProcStopped || hookRan {
+		t.Fatalf("state %v hook ran %v: want stopped without the stop hook", prog.State(), hookRan)
+	}
+	if peerClosed != CloseByPeer {
+		t.Fatalf("peer saw %v, want a FIN (fin)", peerClosed)
+	}
+}

@@ -47,7 +47,7 @@ func StartConsumer(p *sim.Process, env *model.Env, spec model.ConsumerProgramSpe
 		cp.record(rec)
 		if ex != nil && env.Cfg.Client.Profile == client.ProfileGo {
 			cp.record(history.Record{Kind: history.ProgramExit, Detail: "start failed", Err: ex.String()})
-			p.Stop(0)
+			p.Exit()
 		}
 	})
 	return cp

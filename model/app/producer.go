@@ -130,7 +130,7 @@ func (pp *ProducerProgram) exit(detail, errText string) {
 	pp.ended = true
 	end := func() {
 		pp.record(history.Record{Kind: history.ProgramExit, Detail: detail, Err: errText, Index: pp.next})
-		pp.p.Stop(0)
+		pp.p.Exit()
 	}
 	if detail == "abort" {
 		end()
