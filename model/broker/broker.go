@@ -234,7 +234,7 @@ func (b *Broker) scanNotActiveChannel() {
 // record adds a broker ground-truth record about a stored message.
 func (b *Broker) record(kind history.Kind, m *model.MessageExt, detail string) {
 	b.env.Rec.Add(history.Record{
-		Kind: kind, Proc: b.p.Name(), Key: m.UniqKey, MsgID: m.UniqKey, OffsetMsgID: m.OffsetMsgID,
+		Kind: kind, Proc: b.p.Name(), Key: m.Body, MsgID: m.UniqKey, OffsetMsgID: m.OffsetMsgID,
 		Topic: m.Topic, Broker: m.BrokerName, BrokerAddr: b.addr, QueueID: m.QueueID,
 		QueueOffset: m.QueueOffset, CommitLogOffset: m.CommitLogOffset, StoreSize: m.StoreSize, Detail: detail,
 	})

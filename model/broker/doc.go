@@ -20,6 +20,8 @@
 //     master (Detail "" for a producer's send, else the internal path) and
 //     for every record a slave applies (Detail "replica"); history.Lost at
 //     restart for each record a power-off took before it was flushed.
+//     Key is the body (the history's message identity, as in the client's
+//     records) and MsgID the UNIQ_KEY.
 //   - Stored records (*model.MessageExt) are shared by pulls and HA
 //     transfers and never changed: readers must not modify them.
 //   - Per message the broker schedules no timer: flushes, HA transfers and
