@@ -1,0 +1,234 @@
+package explain
+
+import (
+	"math"
+	"sort"
+	"time"
+
+	"rmqsim/history"
+)
+
+// explainer holds the index and the per-program conclusions shared by
+// many messages (computed once, so the whole run stays linear).
+type explainer struct {
+	ix      *index
+	horizon time.Duration
+	// lastSeq is the last record's seq: "at the horizon".
+	lastSeq int
+	ends    map[*incarnation]*verdict
+}
+
+// verdict is a fate's code, grouped cause, reason and chain.
+type verdict struct {
+	code, cause, reason string
+	chain               steps
+	// lines is chain in time order, made once (verdicts of a program's
+	// end are shared by every message it never sent).
+	lines []string
+}
+
+// step is one sentence of a causal chain, placed by the record it tells.
+type step struct {
+	seq  int
+	text string
+}
+
+// steps is a causal chain under construction.
+type steps []step
+
+// endSeq places a concluding sentence after every record.
+const endSeq = math.MaxInt
+
+func (s *steps) add(seq int, text string) { *s = append(*s, step{seq, text}) }
+
+// sorted is the chain's sentences in record order (stable, so sentences
+// of one record keep the order they were added in).
+func (s steps) sorted() []string {
+	c := append(steps(nil), s...)
+	sort.SliceStable(c, func(i, j int) bool { return c[i].seq < c[j].seq })
+	out := make([]string, len(c))
+	for i, st := range c {
+		out[i] = st.text
+	}
+	return out
+}
+
+// Explain gives every intended message of h its fate (see the package
+// documentation) and groups the causes.
+func Explain(h *history.History, opts Options) *Explanation {
+	horizon := opts.Horizon
+	if horizon == 0 {
+		horizon = lastAt(h)
+	}
+	ns := buildNodes(h, nodeSpecs(h, opts.Cluster))
+	ex := &explainer{ix: buildIndex(h, ns, opts.Group), horizon: horizon,
+		lastSeq: len(h.Records) - 1, ends: map[*incarnation]*verdict{}}
+	out := &Explanation{Horizon: horizon, FateCounts: map[string]int{}, byKey: map[string]int{},
+		Messages: make([]MessageFate, 0, len(ex.ix.messages))}
+	for _, f := range Fates {
+		out.FateCounts[string(f)] = 0
+	}
+	for _, m := range ex.ix.messages {
+		mf := ex.message(m)
+		out.byKey[mf.Key] = len(out.Messages)
+		out.Messages = append(out.Messages, mf)
+		out.FateCounts[string(mf.Fate)]++
+	}
+	out.Causes = groupCauses(out.Messages)
+	return out
+}
+
+// groupCauses counts messages per (fate, cause), sorted by fate order,
+// then count (descending), then cause text.
+func groupCauses(msgs []MessageFate) []CauseCount {
+	type key struct {
+		fate  Fate
+		cause string
+	}
+	at := map[key]int{}
+	var out []CauseCount
+	for i := range msgs {
+		m := &msgs[i]
+		k := key{m.Fate, m.Cause}
+		if j, ok := at[k]; ok {
+			out[j].Count++
+			continue
+		}
+		at[k] = len(out)
+		out = append(out, CauseCount{Fate: m.Fate, Code: m.Code, Cause: m.Cause, Count: 1, Example: m.Key})
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Fate != b.Fate {
+			return a.Fate.rank() < b.Fate.rank()
+		}
+		if a.Count != b.Count {
+			return a.Count > b.Count
+		}
+		return a.Cause < b.Cause
+	})
+	return out
+}
+
+// message decides one message's fate by the taxonomy's precedence.
+func (ex *explainer) message(m *message) MessageFate {
+	mf := ex.facts(m)
+	surviving := ex.surviving(m)
+	acked := mf.Status != ""
+	var v *verdict
+	switch {
+	case len(m.delivers) >= 2:
+		mf.Fate, v = ConsumedMoreThanOnce, ex.duplicate(m)
+	case len(m.delivers) == 1:
+		mf.Fate, v = ConsumedOnce, ex.consumedOnce(m, &mf)
+	case acked && len(surviving) == 0:
+		mf.Fate, v = AckedThenLost, ex.ackedLost(m)
+	case acked:
+		mf.Fate, v = AckedNotConsumed, ex.notConsumed(m, surviving[0])
+	case len(m.stored) > 0:
+		mf.Fate, v = StoredNotAcked, ex.storedNotAcked(m, surviving)
+	case len(m.calls) > 0:
+		mf.Fate, v = SendFailed, ex.sendFailed(m)
+	default:
+		mf.Fate, v = NeverSent, ex.neverSent(m)
+	}
+	if v.lines == nil {
+		v.lines = v.chain.sorted()
+	}
+	mf.Code, mf.Cause, mf.Reason, mf.Chain = v.code, v.cause, v.reason, v.lines
+	return mf
+}
+
+// facts fills what the records say directly: program, send result,
+// placement, copies and deliveries.
+func (ex *explainer) facts(m *message) MessageFate {
+	mf := MessageFate{Key: m.key, Copies: len(m.stored), Lost: len(m.lost), Deliveries: len(m.delivers)}
+	for _, i := range m.stored {
+		if !isReplica(ex.ix.rec(i)) {
+			mf.MasterCopies++
+		}
+	}
+	src := m.first
+	if m.intend >= 0 {
+		src = m.intend
+	} else if len(m.calls) > 0 {
+		src = m.calls[0]
+	}
+	if r := ex.ix.rec(src); r.Kind == history.Intend || r.Kind == history.SendCall {
+		mf.Program, mf.Index, mf.Topic = programName(r.Proc), r.Index, r.Topic
+	} else {
+		mf.Topic = r.Topic
+	}
+	if ret := ex.lastReturn(m); ret >= 0 {
+		r := ex.ix.rec(ret)
+		mf.Status, mf.Err, mf.MsgID, mf.OffsetMsgID = r.Status, r.Err, r.MsgID, r.OffsetMsgID
+	}
+	if s := ex.surviving(m); len(s) > 0 {
+		mf.Placement = ex.placement(ex.ackedCopy(s, mf))
+	} else if len(m.stored) > 0 {
+		mf.Placement = ex.placement(ex.ackedCopy(m.stored, mf))
+	}
+	return mf
+}
+
+// ackedCopy is the copy at the position send() reported, else the first.
+func (ex *explainer) ackedCopy(copies []int, mf MessageFate) int {
+	if mf.Status != "" {
+		ret := ex.ix.rec(ex.lastReturnOf(mf.Key))
+		for _, i := range copies {
+			if r := ex.ix.rec(i); r.Broker == ret.Broker && r.QueueID == ret.QueueID && r.QueueOffset == ret.QueueOffset {
+				return i
+			}
+		}
+	}
+	return copies[0]
+}
+
+// lastReturnOf is lastReturn by key.
+func (ex *explainer) lastReturnOf(key string) int { return ex.lastReturn(ex.ix.byKey[key]) }
+
+// lastReturn is the last SendReturn of the key, or -1; an acknowledged
+// return wins over a later exception (an application resend after a
+// false failure).
+func (ex *explainer) lastReturn(m *message) int {
+	last := -1
+	for _, i := range m.returns {
+		if ex.ix.rec(i).Status != "" {
+			return i
+		}
+		last = i
+	}
+	return last
+}
+
+func (ex *explainer) placement(i int) *Placement {
+	r := ex.ix.rec(i)
+	return &Placement{Broker: r.Broker, BrokerHost: hostOf(r.Proc), QueueID: r.QueueID,
+		QueueOffset: r.QueueOffset, CommitLogOffset: r.CommitLogOffset, StoreSize: r.StoreSize}
+}
+
+// surviving lists the stored copies not lost afterwards: a Lost record
+// removes the latest earlier copy on the same host.
+func (ex *explainer) surviving(m *message) []int {
+	if len(m.lost) == 0 {
+		return m.stored
+	}
+	gone := map[int]bool{}
+	for _, l := range m.lost {
+		host := hostOf(ex.ix.rec(l).Proc)
+		for k := len(m.stored) - 1; k >= 0; k-- {
+			s := m.stored[k]
+			if s < l && !gone[s] && hostOf(ex.ix.rec(s).Proc) == host {
+				gone[s] = true
+				break
+			}
+		}
+	}
+	var out []int
+	for _, s := range m.stored {
+		if !gone[s] {
+			out = append(out, s)
+		}
+	}
+	return out
+}

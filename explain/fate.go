@@ -1,0 +1,162 @@
+package explain
+
+import (
+	"time"
+
+	"rmqsim/model"
+)
+
+// Fate is what finally happened to one intended message (see the package
+// documentation for the taxonomy and its precedence).
+type Fate string
+
+// The fates, in the order reports list them.
+const (
+	ConsumedOnce         Fate = "consumed-once"
+	ConsumedMoreThanOnce Fate = "consumed-more-than-once"
+	AckedNotConsumed     Fate = "acked-not-consumed"
+	AckedThenLost        Fate = "acked-then-lost"
+	StoredNotAcked       Fate = "stored-not-acked"
+	SendFailed           Fate = "send-failed"
+	NeverSent            Fate = "never-sent"
+)
+
+// Fates lists every fate in report order.
+var Fates = []Fate{ConsumedOnce, ConsumedMoreThanOnce, AckedNotConsumed,
+	AckedThenLost, StoredNotAcked, SendFailed, NeverSent}
+
+// rank is a fate's position in Fates, for sorting.
+func (f Fate) rank() int {
+	for i, g := range Fates {
+		if g == f {
+			return i
+		}
+	}
+	return len(Fates)
+}
+
+// Options tunes an explanation.
+type Options struct {
+	// Cluster names the nameserver and broker hosts; nil infers them from
+	// the history (NameServer addresses, Stored records).
+	Cluster *model.ClusterSpec
+	// Horizon is when the run ended; 0 means the last record's time.
+	Horizon time.Duration
+	// Group counts only deliveries to this consumer group; "" counts all.
+	Group string
+}
+
+// Placement is where a message's surviving copy was stored (its master
+// copy when there is one), as the broker reported it.
+type Placement struct {
+	Broker          string `json:"broker"`
+	BrokerHost      string `json:"broker_host,omitempty"`
+	QueueID         int    `json:"queue_id"`
+	QueueOffset     int64  `json:"queue_offset"`
+	CommitLogOffset int64  `json:"commit_log_offset"`
+	StoreSize       int    `json:"store_size"`
+}
+
+// MessageFate is one message's fate and its causal chain.
+type MessageFate struct {
+	Key     string `json:"key"`
+	Program string `json:"program,omitempty"`
+	Index   int    `json:"index"`
+	Topic   string `json:"topic,omitempty"`
+	Fate    Fate   `json:"fate"`
+	// Code is the cause's machine name (e.g. program-exited-after-exception).
+	Code string `json:"code"`
+	// Cause is the cause shared by every message it applies to (no
+	// per-message detail), used to group.
+	Cause string `json:"cause"`
+	// Reason is the one-line explanation of this message.
+	Reason string `json:"reason"`
+	// Chain is the causal chain, one plain sentence a step, in time order.
+	Chain []string `json:"chain"`
+	// Status is the SendResult status, Err the exception send() threw.
+	Status      string `json:"status,omitempty"`
+	Err         string `json:"err,omitempty"`
+	MsgID       string `json:"msg_id,omitempty"`
+	OffsetMsgID string `json:"offset_msg_id,omitempty"`
+	// Copies is how many stored copies (master and replicas) it had,
+	// MasterCopies how many of them were masters', Lost how many
+	// vanished, Deliveries how often a listener got it.
+	Copies       int `json:"copies"`
+	MasterCopies int `json:"master_copies"`
+	Lost         int `json:"lost"`
+	Deliveries   int `json:"deliveries"`
+	*Placement
+}
+
+// CauseCount is one grouped cause.
+type CauseCount struct {
+	Fate  Fate   `json:"fate"`
+	Code  string `json:"code"`
+	Cause string `json:"cause"`
+	Count int    `json:"count"`
+	// Example is the first message (in message order) with this cause.
+	Example string `json:"example"`
+}
+
+// Explanation is the fate of every message of a run.
+type Explanation struct {
+	Horizon    time.Duration  `json:"horizon"`
+	Messages   []MessageFate  `json:"messages"`
+	FateCounts map[string]int `json:"fate_counts"`
+	Causes     []CauseCount   `json:"causes"`
+	byKey      map[string]int
+}
+
+// Message returns the fate of key, or nil.
+func (e *Explanation) Message(key string) *MessageFate {
+	i, ok := e.byKey[key]
+	if !ok {
+		return nil
+	}
+	return &e.Messages[i]
+}
+
+// Totals are the run's message counters derived from the fates.
+type Totals struct {
+	Intended       int `json:"intended"`
+	SendOK         int `json:"send_ok"`
+	SendFailed     int `json:"send_failed"`
+	NeverSent      int `json:"never_sent"`
+	Stored         int `json:"stored"`
+	ConsumedUnique int `json:"consumed_unique"`
+	Duplicates     int `json:"duplicates"`
+	LostAcked      int `json:"lost_acked"`
+}
+
+// Totals counts the messages as `simulate run -json` reports them:
+// SendOK those whose send() returned SEND_OK, SendFailed those whose
+// send() threw or returned another status (a call that never returned is
+// in neither), NeverSent those never tried, Stored those a master stored,
+// Duplicates the deliveries beyond the first, LostAcked the SEND_OK ones
+// no listener got (fates acked-not-consumed and acked-then-lost).
+func (e *Explanation) Totals() Totals {
+	var t Totals
+	for i := range e.Messages {
+		m := &e.Messages[i]
+		t.Intended++
+		switch {
+		case m.Status == "SEND_OK":
+			t.SendOK++
+			if m.Deliveries == 0 {
+				t.LostAcked++
+			}
+		case m.Status != "" || m.Err != "":
+			t.SendFailed++
+		case m.Fate == NeverSent:
+			t.NeverSent++
+		}
+		if m.MasterCopies > 0 {
+			t.Stored++
+		}
+		if m.Deliveries > 0 {
+			t.ConsumedUnique++
+			t.Duplicates += m.Deliveries - 1
+		}
+	}
+	return t
+}

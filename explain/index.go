@@ -1,0 +1,274 @@
+package explain
+
+import (
+	"strings"
+
+	"rmqsim/history"
+)
+
+// message gathers the records of one key, as indexes into the history.
+type message struct {
+	key      string
+	first    int // first record naming the key
+	intend   int // -1 if none
+	calls    []int
+	attempts []int
+	fails    []int
+	returns  []int
+	stored   []int // copies of the send's own topic
+	lost     []int
+	delivers []int
+	results  []int
+}
+
+// incarnation is one run of a process, from ProcStart to its end.
+type incarnation struct {
+	start       int // ProcStart record
+	programExit int // ProgramExit record, -1
+	procExit    int // ProcExit record, -1
+	lastCall    int // last SendCall in this incarnation, -1
+	clientStart int // the client's start() (ClientStart), -1
+}
+
+// process gathers the records of one process.
+type process struct {
+	name        string
+	incs        []*incarnation
+	routes      []int // RouteRefresh
+	consumer    bool
+	programExit []int // ProgramExit outside any incarnation
+}
+
+// current is the running incarnation (nil before the first start).
+func (p *process) current() *incarnation {
+	if len(p.incs) == 0 {
+		return nil
+	}
+	return p.incs[len(p.incs)-1]
+}
+
+// index is everything Explain needs, built in one pass.
+type index struct {
+	h        *history.History
+	messages []*message
+	byKey    map[string]*message
+	procs    map[string]*process
+	queues   *queues
+	nodes    *nodes
+	// at finds the key stored at a host's queue position, for Lost
+	// records that name the position without the key.
+	at map[position]string
+	// byMsgID finds a message's key (its body, as the programs name it)
+	// from its msgId, for broker records keyed by msgId.
+	byMsgID map[string]string
+}
+
+// position is a stored copy's place on one host.
+type position struct {
+	host   string
+	broker string
+	queue  int
+	offset int64
+}
+
+// buildIndex scans the history once.
+func buildIndex(h *history.History, nodes *nodes, group string) *index {
+	ix := &index{h: h, byKey: map[string]*message{}, procs: map[string]*process{},
+		queues: newQueues(), nodes: nodes, at: map[position]string{}, byMsgID: msgIDs(h)}
+	for i := range h.Records {
+		r := &h.Records[i]
+		ix.addProc(i, r)
+		ix.queues.add(i, r, group)
+		key := ix.keyOf(r)
+		if key == "" {
+			continue
+		}
+		ix.addKeyed(i, r, key, group)
+	}
+	return ix
+}
+
+// msgIDs maps each msgId the clients recorded to the message's key. A
+// first pass: the producer learns a message's msgId only after its first
+// attempt, so the broker's Stored record may come before any client
+// record that pairs the two.
+func msgIDs(h *history.History) map[string]string {
+	out := map[string]string{}
+	for i := range h.Records {
+		switch r := &h.Records[i]; r.Kind {
+		case history.SendCall, history.SendAttempt, history.SendAttemptFail, history.SendReturn, history.Deliver:
+			if r.MsgID != "" && r.Key != "" {
+				out[r.MsgID] = r.Key
+			}
+		}
+	}
+	return out
+}
+
+// keyOf is the message key a record is about. Client records name it;
+// broker records may name the msgId instead, and a Lost record only the
+// position.
+func (ix *index) keyOf(r *history.Record) string {
+	switch r.Kind {
+	case history.Stored, history.Lost:
+		if k, ok := ix.byMsgID[r.MsgID]; ok && r.MsgID != "" {
+			return k
+		}
+		if k, ok := ix.byMsgID[r.Key]; ok {
+			return k
+		}
+		if r.Key == "" && r.Kind == history.Lost {
+			return ix.at[position{hostOf(r.Proc), r.Broker, r.QueueID, r.QueueOffset}]
+		}
+	}
+	return r.Key
+}
+
+// proc returns (creating) the process named name.
+func (ix *index) proc(name string) *process {
+	p := ix.procs[name]
+	if p == nil {
+		p = &process{name: name}
+		ix.procs[name] = p
+	}
+	return p
+}
+
+func (ix *index) addProc(i int, r *history.Record) {
+	switch r.Kind {
+	case history.ProcStart:
+		p := ix.proc(r.Proc)
+		p.incs = append(p.incs, &incarnation{start: i, programExit: -1, procExit: -1, lastCall: -1, clientStart: -1})
+		if r.Detail == "consumer" {
+			p.consumer = true
+		}
+	case history.ClientStart:
+		p := ix.proc(r.Proc)
+		if r.Detail == "consumer" {
+			p.consumer = true
+		}
+		if inc := p.current(); inc != nil && inc.clientStart < 0 {
+			inc.clientStart = i
+		}
+	case history.ProcExit:
+		if inc := ix.proc(r.Proc).current(); inc != nil && inc.procExit < 0 {
+			inc.procExit = i
+		}
+	case history.ProgramExit:
+		p := ix.proc(r.Proc)
+		if inc := p.current(); inc != nil && inc.programExit < 0 && inc.procExit < 0 {
+			inc.programExit = i
+		} else {
+			p.programExit = append(p.programExit, i)
+		}
+	case history.SendCall:
+		if inc := ix.proc(r.Proc).current(); inc != nil {
+			inc.lastCall = i
+		}
+	case history.RouteRefresh:
+		p := ix.proc(r.Proc)
+		p.routes = append(p.routes, i)
+		if strings.HasPrefix(r.Topic, "%RETRY%") {
+			p.consumer = true
+		}
+	case history.Rebalance, history.Pull, history.Deliver, history.OffsetCommit, history.OffsetRead:
+		ix.proc(r.Proc).consumer = true
+	}
+}
+
+// msg returns (creating) the message of key, first named by record i.
+func (ix *index) msg(key string, i int) *message {
+	m := ix.byKey[key]
+	if m == nil {
+		m = &message{key: key, first: i, intend: -1}
+		ix.byKey[key] = m
+		ix.messages = append(ix.messages, m)
+	}
+	return m
+}
+
+func (ix *index) addKeyed(i int, r *history.Record, key string, group string) {
+	switch r.Kind {
+	case history.Intend:
+		if m := ix.msg(r.Key, i); m.intend < 0 {
+			m.intend = i
+		}
+	case history.SendCall:
+		m := ix.msg(r.Key, i)
+		m.calls = append(m.calls, i)
+	case history.SendAttempt:
+		m := ix.msg(r.Key, i)
+		m.attempts = append(m.attempts, i)
+	case history.SendAttemptFail:
+		m := ix.msg(r.Key, i)
+		m.fails = append(m.fails, i)
+	case history.SendReturn:
+		m := ix.msg(r.Key, i)
+		m.returns = append(m.returns, i)
+	case history.Stored:
+		ix.addStored(i, r, key)
+	case history.Lost:
+		m := ix.msg(key, i)
+		m.lost = append(m.lost, i)
+	case history.Deliver:
+		if group == "" || r.Group == group {
+			m := ix.msg(r.Key, i)
+			m.delivers = append(m.delivers, i)
+		}
+	case history.ConsumeResult:
+		if group == "" || r.Group == group {
+			m := ix.msg(r.Key, i)
+			m.results = append(m.results, i)
+		}
+	}
+}
+
+// addStored keeps copies of the message's own topic; send-backs to
+// %RETRY%, the DLQ or the schedule topic are not copies of the send.
+func (ix *index) addStored(i int, r *history.Record, key string) {
+	if isSendBackTopic(r.Topic) {
+		return
+	}
+	m := ix.msg(key, i)
+	m.stored = append(m.stored, i)
+	ix.at[position{hostOf(r.Proc), r.Broker, r.QueueID, r.QueueOffset}] = key
+}
+
+// queueTopic is the topic of the queue a Deliver came from: Detail names
+// it (a %RETRY% queue for a reconsumed message), else Topic.
+func queueTopic(r *history.Record) string {
+	if r.Kind == history.Deliver && r.Detail != "" {
+		return r.Detail
+	}
+	return r.Topic
+}
+
+// isReplica reports whether a Stored record is a slave's copy.
+func isReplica(r *history.Record) bool { return r.Detail == "replica" }
+
+func isSendBackTopic(topic string) bool {
+	return strings.HasPrefix(topic, "%RETRY%") || strings.HasPrefix(topic, "%DLQ%") ||
+		strings.HasPrefix(topic, "SCHEDULE_TOPIC")
+}
+
+// rec is record i.
+func (ix *index) rec(i int) *history.Record { return &ix.h.Records[i] }
+
+// hostOf is the host part of a "<host>/<service>" name or "host:port".
+func hostOf(name string) string {
+	if i := strings.IndexByte(name, '/'); i >= 0 {
+		return name[:i]
+	}
+	if i := strings.LastIndexByte(name, ':'); i >= 0 {
+		return name[:i]
+	}
+	return name
+}
+
+// programName is the service part of a "<host>/<service>" name.
+func programName(proc string) string {
+	if i := strings.LastIndexByte(proc, '/'); i >= 0 {
+		return proc[i+1:]
+	}
+	return proc
+}
