@@ -1,0 +1,187 @@
+package scenarios
+
+import (
+	"maps"
+	"sort"
+	"strings"
+
+	"rmqsim/history"
+	"rmqsim/sim"
+)
+
+// Step counters are counted over the step's window [start, end) of
+// virtual time, event by event, so that what a step shows is what
+// happened during it (the field report's rows):
+//
+//	intended         messages of the producer runs that started in the window
+//	send_ok          send() returned SEND_OK in the window
+//	send_failed      send() threw in the window
+//	never_sent       of this step's intended messages, those never passed to send()
+//	stored           messages first stored by a master in the window
+//	consumed_unique  messages first delivered to a listener in the window
+//	duplicates       deliveries in the window of messages delivered before
+//	lost_acked       of the messages acknowledged in the window, those
+//	                 never delivered by the end of the run
+
+// stepResults orders the steps by start time (file order on ties; steps
+// that never started last) and counts each one.
+func (t *timeline) stepResults(h *history.History) []StepResult {
+	spans := append([]stepSpan(nil), t.spans...)
+	sort.SliceStable(spans, func(i, j int) bool {
+		a, b := spans[i], spans[j]
+		if a.started != b.started {
+			return a.started
+		}
+		return a.started && a.start < b.start
+	})
+	runEnd := t.w.Now()
+	out := make([]StepResult, len(spans))
+	var wins []window
+	for i, sp := range spans {
+		out[i] = StepResult{Name: sp.name, Started: sp.started, StartMs: -1, EndMs: -1}
+		if !sp.started {
+			continue
+		}
+		end := runEnd
+		switch {
+		case sp.ended:
+			end = sp.end
+		case i+1 < len(spans) && spans[i+1].started:
+			end = spans[i+1].start
+		}
+		out[i].StartMs, out[i].EndMs = sp.start.Millis(), end.Millis()
+		wins = append(wins, window{start: sp.start, end: end, last: end == runEnd, out: &out[i]})
+	}
+	facts := scanHistory(h)
+	facts.count(h, wins)
+	for _, w := range wins {
+		w.out.Observer = facts.observerAt(h, w.end)
+	}
+	return out
+}
+
+// window is one step's span of virtual time and the result it fills.
+type window struct {
+	start, end sim.Time
+	// last: the window ends the run, so records at its very end count.
+	last bool
+	out  *StepResult
+}
+
+func (w *window) has(at sim.Time) bool {
+	return at >= w.start && (at < w.end || (w.last && at == w.end))
+}
+
+// historyFacts are what the step counters need to know about each key
+// over the whole run.
+type historyFacts struct {
+	called     map[string]bool // send() was called for the key
+	delivered  map[string]bool // a listener ever got the key
+	sendTopic  map[string]string
+	observeSeq []int // Observe records, by seq
+}
+
+func scanHistory(h *history.History) *historyFacts {
+	f := &historyFacts{called: map[string]bool{}, delivered: map[string]bool{}, sendTopic: map[string]string{}}
+	for i := range h.Records {
+		r := &h.Records[i]
+		switch r.Kind {
+		case history.Intend:
+			f.sendTopic[r.Key] = r.Topic
+		case history.SendCall:
+			f.called[r.Key] = true
+			if f.sendTopic[r.Key] == "" {
+				f.sendTopic[r.Key] = r.Topic
+			}
+		case history.Deliver:
+			f.delivered[r.Key] = true
+		case history.Observe:
+			f.observeSeq = append(f.observeSeq, i)
+		}
+	}
+	return f
+}
+
+// isMasterCopy reports whether a Stored record is a master's copy of a
+// sent message (not a replica, not a send-back to %RETRY%, %DLQ% or
+// SCHEDULE_TOPIC_XXXX).
+func (f *historyFacts) isMasterCopy(r *history.Record) bool {
+	if r.Detail == "replica" || strings.HasPrefix(r.Topic, "%") || strings.HasPrefix(r.Topic, "SCHEDULE_TOPIC") {
+		return false
+	}
+	t := f.sendTopic[r.Key]
+	return t == "" || r.Topic == "" || t == r.Topic
+}
+
+// count fills each window's counters in one pass over the history.
+func (f *historyFacts) count(h *history.History, wins []window) {
+	stored, seen := map[string]bool{}, map[string]bool{}
+	each := func(at sim.Time, fn func(m *Messages)) {
+		for i := range wins {
+			if wins[i].has(at) {
+				fn(&wins[i].out.Messages)
+			}
+		}
+	}
+	for i := range h.Records {
+		r := &h.Records[i]
+		at := sim.Time(r.At)
+		switch r.Kind {
+		case history.Intend:
+			if s := sim.Time(r.Start); at <= s {
+				called := f.called[r.Key]
+				each(s, func(m *Messages) {
+					m.Intended++
+					if !called {
+						m.NeverSent++
+					}
+				})
+			}
+		case history.SendReturn:
+			f.countReturn(r, at, each)
+		case history.Stored:
+			if f.isMasterCopy(r) && !stored[r.Key] {
+				stored[r.Key] = true
+				each(at, func(m *Messages) { m.Stored++ })
+			}
+		case history.Deliver:
+			if seen[r.Key] {
+				each(at, func(m *Messages) { m.Duplicates++ })
+			} else {
+				each(at, func(m *Messages) { m.ConsumedUnique++ })
+			}
+			seen[r.Key] = true
+		}
+	}
+}
+
+func (f *historyFacts) countReturn(r *history.Record, at sim.Time, each func(sim.Time, func(*Messages))) {
+	switch {
+	case r.Err != "":
+		each(at, func(m *Messages) { m.SendFailed++ })
+	case r.Status == "SEND_OK":
+		lost := !f.delivered[r.Key]
+		each(at, func(m *Messages) {
+			m.SendOK++
+			if lost {
+				m.LostAcked++
+			}
+		})
+	}
+}
+
+// observerAt is the dashboard's last view at or before end: messages per
+// broker, or nil where it showed nothing (or there is no view yet).
+func (f *historyFacts) observerAt(h *history.History, end sim.Time) map[string]int64 {
+	var last *history.Record
+	for _, i := range f.observeSeq {
+		if sim.Time(h.Records[i].At) > end {
+			break
+		}
+		last = &h.Records[i]
+	}
+	if last == nil || last.Counts == nil {
+		return nil
+	}
+	return maps.Clone(last.Counts)
+}
