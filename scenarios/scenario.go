@@ -130,8 +130,12 @@ type Consumer struct {
 
 // Dashboard is the console observer (facts §7).
 type Dashboard struct {
-	Name      string `yaml:"name"`
-	Host      string `yaml:"host"`
+	Name string `yaml:"name"`
+	Host string `yaml:"host"`
+	// Topics whose stored counts the console shows (empty: every topic of
+	// the cluster); Groups whose consumer progress it shows (empty: none).
+	Topics    []string `yaml:"topics"`
+	Groups    []string `yaml:"groups"`
 	Lifecycle `yaml:",inline"`
 	Src       Pos `yaml:"-"`
 }
@@ -266,7 +270,7 @@ func (c *Consumer) ConsumerSpec() model.ConsumerProgramSpec {
 
 // DashboardSpec converts a dashboard to the model's spec.
 func (d *Dashboard) DashboardSpec() model.DashboardSpec {
-	return model.DashboardSpec{Name: d.Name, Host: d.Host}
+	return model.DashboardSpec{Name: d.Name, Host: d.Host, Topics: d.Topics, Groups: d.Groups}
 }
 
 // program is what the runner needs of any program kind.
