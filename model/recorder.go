@@ -30,8 +30,28 @@ func (r *Recorder) Add(rec history.Record) {
 	if rec.Key != "" {
 		text += " key=" + rec.Key
 	}
+	if rec.Broker != "" {
+		text += " " + rec.Broker + "/" + rec.Topic + "/" + strconv.Itoa(rec.QueueID)
+		switch rec.Kind {
+		case history.OffsetCommit, history.OffsetRead:
+			text += " offset=" + strconv.FormatInt(rec.Offset, 10)
+		case history.Pull:
+			text += " from=" + strconv.FormatInt(rec.QueueOffset, 10) + " next=" + strconv.FormatInt(rec.NextOffset, 10)
+		default:
+			text += "@" + strconv.FormatInt(rec.QueueOffset, 10)
+		}
+	}
 	if rec.Status != "" {
 		text += " status=" + rec.Status
+	}
+	if rec.Target != "" {
+		text += " target=" + rec.Target
+	}
+	if rec.NameServer != "" {
+		text += " ns=" + rec.NameServer
+	}
+	if rec.Detail != "" {
+		text += " (" + strings.ReplaceAll(rec.Detail, "\n", "\\n") + ")"
 	}
 	if rec.Err != "" {
 		// Java exception texts carry "\nSee <FAQ url>": one trace line each.
