@@ -1,7 +1,9 @@
 package report
 
 import (
+	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"rmqsim/sim"
@@ -10,5 +12,25 @@ import (
 func itoa(i int) string     { return strconv.Itoa(i) }
 func itoa64(i int64) string { return strconv.FormatInt(i, 10) }
 
+// num writes an integer with thousands separators: 10,000.
+func num[T int | int64](n T) string {
+	s := strconv.FormatInt(int64(n), 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	if neg {
+		s = "-" + s
+	}
+	return s
+}
+
 // clock formats a virtual time as hh:mm:ss.mmm.
 func clock(d time.Duration) string { return sim.Time(d).String() }
+
+// secs formats a duration in seconds with ms precision: "2.000 s".
+func secs(d time.Duration) string { return fmt.Sprintf("%.3f s", d.Seconds()) }
+
+// joinFields folds a text's whitespace (YAML block scalars) to single spaces.
+func joinFields(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -8,91 +8,102 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
-
-	"rmqsim/explain"
-	"rmqsim/scenarios"
 )
 
 // WriteFieldExperiment writes dir/field-experiment/REPORT.md and, per
-// variant, dir/field-experiment/timeline-<variant>.png and .svg, from the
-// field experiment's runs (one Result per variant, in the order given).
-// Everything written is a function of the results: no wall-clock time, no
-// map order, fixed number formats, so rerunning reproduces the Markdown
-// and the SVGs byte for byte.
-func WriteFieldExperiment(dir string, results []*scenarios.Result) error {
-	if len(results) == 0 {
-		return fmt.Errorf("report: no results")
+// variant and outcome class, dir/field-experiment/timeline-<variant>[-<class>].png
+// and .svg, from the field experiment's runs: every variant with every
+// seed, in any order (the report sorts them by variant, in the order
+// they first appear, and by seed). Everything written is a function of
+// the runs: no wall-clock time, no map order, fixed number formats, so
+// rerunning reproduces every file byte for byte on one machine.
+func WriteFieldExperiment(dir string, runs []*Run) error {
+	if len(runs) == 0 {
+		return fmt.Errorf("report: no runs")
 	}
 	out := filepath.Join(dir, "field-experiment")
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
-	evs := make([]*evidence, len(results))
-	for i, r := range results {
-		evs[i] = newEvidence(r)
+	vs := groupRuns(runs)
+	if err := removeOldPlots(out); err != nil {
+		return err
 	}
-	for _, ev := range evs {
-		if err := writePlots(out, ev); err != nil {
-			return err
+	for _, v := range vs {
+		for _, c := range v.classes {
+			if err := writePlots(out, v, c); err != nil {
+				return err
+			}
 		}
 	}
 	var b bytes.Buffer
-	writeReport(&b, evs, sweepSection(results))
+	writeReport(&b, vs, sweepSection(vs))
 	return os.WriteFile(filepath.Join(out, "REPORT.md"), b.Bytes(), 0o644)
 }
 
-// plotName is the base name of a variant's timeline files.
-func plotName(variant string) string {
-	if variant == "" {
-		variant = "base"
+// removeOldPlots removes the timeline files an earlier report left in
+// dir, so that the directory holds exactly the plots of this one (the
+// classes, and so the file names, change with the runs).
+func removeOldPlots(dir string) error {
+	for _, pattern := range []string{"timeline-*.png", "timeline-*.svg"} {
+		old, err := filepath.Glob(filepath.Join(dir, pattern))
+		if err != nil {
+			return err
+		}
+		for _, f := range old {
+			if err := os.Remove(f); err != nil {
+				return err
+			}
+		}
 	}
-	return "timeline-" + variant
+	return nil
 }
 
-func writePlots(dir string, ev *evidence) error {
-	title := "field-experiment " + ev.res.Variant
+// writePlots writes a class's timeline, drawn from its representative.
+func writePlots(dir string, v *variantRuns, c *class) error {
+	r := c.rep()
+	title := fmt.Sprintf("field-experiment %s, seed %d", v.name, r.Seed)
+	if len(v.classes) > 1 {
+		title = fmt.Sprintf("field-experiment %s, class %s (seed %d)", v.name, c.label, r.Seed)
+	}
 	for _, f := range []struct {
 		ext   string
 		write func(io.Writer, *Timeline, string) error
 	}{{".png", WritePNG}, {".svg", WriteSVG}} {
 		var b bytes.Buffer
-		if err := f.write(&b, ev.timeline, title); err != nil {
-			return fmt.Errorf("report: %s plot of %s: %w", f.ext, ev.res.Variant, err)
+		if err := f.write(&b, r.timeline, title); err != nil {
+			return fmt.Errorf("report: %s plot of %s seed %d: %w", f.ext, v.name, r.Seed, err)
 		}
-		if err := os.WriteFile(filepath.Join(dir, plotName(ev.res.Variant)+f.ext), b.Bytes(), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, v.plotName(c)+f.ext), b.Bytes(), 0o644); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// sweepSection computes the start-index sweep on the baseline run (or the
-// first), or says why it could not.
-func sweepSection(results []*scenarios.Result) func(io.Writer) {
-	base := results[0]
-	for _, r := range results {
-		if r.Variant == "baseline" {
-			base = r
-		}
-	}
-	ps, err := sweepStartIndex(base)
-	return func(w io.Writer) { writeSweep(w, base, ps, err) }
-}
-
 // writeReport writes REPORT.md's sections in order.
-func writeReport(w io.Writer, evs []*evidence, sweep func(io.Writer)) {
+func writeReport(w io.Writer, vs []*variantRuns, sweep func(io.Writer)) {
+	all := flatten(vs)
 	fmt.Fprintf(w, "# The field experiment, reproduced\n\n")
 	fmt.Fprintf(w, "This report is written by `make run` (`simulate reproduce`) from %d simulated runs of the scenario "+
-		"`field-experiment`, one per reading of the field report's open questions (`../shared/seed-experiment.md`). "+
-		"Every number in it is read from a run's history by code; sections cite `rocketmq-4.8-facts.md` by §. "+
-		"The plots are `timeline-<variant>.svg` (and `.png`) beside this file.\n\n", len(evs))
-	writeRuns(w, evs)
-	writeObservations(w, evs)
-	writeConclusions(w, conclusions(evs))
-	writeLosses(w, evs)
-	writeTimelines(w, evs)
+		"`field-experiment`: %d variants, one per reading of the field report's open questions "+
+		"(`../shared/seed-experiment.md`), each run with seeds %s. Every number in it is read from a run's history by "+
+		"code; sections cite `rocketmq-4.8-facts.md` by §.\n\n", len(all), len(vs), seedList(vs[0].runs))
+	fmt.Fprintf(w, "Why several seeds: a new Java client shuffles its nameserver list and starts at a random index "+
+		"(§3.4), and keeps the first nameserver it reaches. A producer started while one nameserver's host is off asks "+
+		"that one first in about half the seeds; the connect then waits out its 3 s timeout, which eats the whole "+
+		"send budget, and send() throws (§3.5, §4.2). One seed per variant would show one side of that coin as if it "+
+		"were the variant's outcome. So every table gives the distribution over seeds, and each variant's seeds are "+
+		"grouped into outcome classes (the same mark on every observation), each with a plot of its lowest seed.\n\n")
+	writeRuns(w, vs)
+	writeOverview(w, vs)
+	writeVariants(w, vs)
+	writeConclusions(w, conclusions(vs))
+	writeOnly367(w, vs)
+	writeFates(w, vs)
+	writeTimelines(w, vs)
 	sweep(w)
-	writeRerun(w, evs)
+	writeRerun(w, vs)
 }
 
 // esc makes text safe in a Markdown table cell.
@@ -100,186 +111,135 @@ func esc(s string) string {
 	return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s)
 }
 
-// variantDescription is the scenario's description of the run's variant.
-func variantDescription(ev *evidence) string {
-	if ev.res.Spec == nil {
-		return ""
-	}
-	for _, v := range ev.res.Spec.Variants {
-		if v.Name == ev.res.Variant {
-			return strings.Join(strings.Fields(v.Description), " ")
-		}
-	}
-	return ""
-}
-
-func writeRuns(w io.Writer, evs []*evidence) {
+func writeRuns(w io.Writer, vs []*variantRuns) {
 	fmt.Fprintf(w, "## The runs\n\n")
-	fmt.Fprintf(w, "| variant | seed | trace hash | events | virtual time | outcome | counts read from | reading |\n")
+	fmt.Fprintf(w, "| variant | seeds | outcome | events | virtual time | classes | counts read from | reading |\n")
 	fmt.Fprintf(w, "|---|---|---|---|---|---|---|---|\n")
-	for _, ev := range evs {
-		r := ev.res
-		from := r.CountsFrom
-		if from == "" {
-			from = "logs"
+	for _, v := range vs {
+		r := v.runs[0]
+		outcomes := map[string]int{}
+		var lo, hi int64 = r.Events, r.Events
+		for _, x := range v.runs {
+			outcomes[x.Outcome]++
+			lo, hi = min(lo, x.Events), max(hi, x.Events)
 		}
-		fmt.Fprintf(w, "| `%s` | %d | `%s` | %d | %s | %s | %s | %s |\n", r.Variant, r.Seed, r.TraceHash, r.Events,
-			clock(time.Duration(r.SimTimeMs)*time.Millisecond), r.Outcome, from, esc(variantDescription(ev)))
+		var oc []string
+		for _, k := range sortedKeys(outcomes) {
+			oc = append(oc, fmt.Sprintf("%s %d", k, outcomes[k]))
+		}
+		events := num(lo)
+		if hi != lo {
+			events += "–" + num(hi)
+		}
+		fmt.Fprintf(w, "| `%s` | %s | %s | %s | %s | %d | %s | %s |\n", v.name, seedList(v.runs), strings.Join(oc, ", "),
+			events, clock(time.Duration(r.SimTimeMs)*time.Millisecond), len(v.classes), r.CountsFrom, esc(r.Description))
 	}
 	fmt.Fprintln(w)
 }
 
-func writeObservations(w io.Writer, evs []*evidence) {
+func writeOverview(w io.Writer, vs []*variantRuns) {
 	fmt.Fprintf(w, "## 1. Each observation against each variant\n\n")
-	fmt.Fprintf(w, "%s the simulated number is the reported one; %s same shape, another number (the report gives "+
-		"neither the send rate nor the moment of the shutdown); %s not reproduced; %s the run cannot show it (no such "+
-		"step, or nothing was left to send or consume). "+
-		"Counts come from the programs' logs, or from the console for variants that read it.\n\n",
-		markYes, markShape, markNo, markNone)
+	fmt.Fprintf(w, "How many seeds of each variant got each mark: %s the simulated number is the reported one; %s same "+
+		"shape, another number (the report gives neither the send rate nor the moment of the shutdown); %s not "+
+		"reproduced; %s the run cannot show it (no such step, or nothing was left to send or consume). Counts come from "+
+		"the programs' logs, or from the console for variants that read it. Section 2 gives the numbers behind each "+
+		"mark.\n\n", markYes, markShape, markNo, markNone)
 	fmt.Fprintf(w, "| step | observed in the field |")
-	for _, ev := range evs {
-		fmt.Fprintf(w, " `%s` |", ev.res.Variant)
+	for _, v := range vs {
+		fmt.Fprintf(w, " `%s` |", v.name)
 	}
-	fmt.Fprintf(w, "\n|---|---|%s\n", strings.Repeat("---|", len(evs)))
-	for _, o := range observations {
+	fmt.Fprintf(w, "\n|---|---|%s\n", strings.Repeat("---|", len(vs)))
+	for i, o := range observations {
 		fmt.Fprintf(w, "| %s | %s |", o.step, esc(o.reported))
-		for _, ev := range evs {
-			c := o.read(ev)
-			fmt.Fprintf(w, " %s %s |", esc(c.text), c.mark)
+		for _, v := range vs {
+			fmt.Fprintf(w, " %s |", markTally(v.runs, i))
 		}
 		fmt.Fprintln(w)
 	}
-	fmt.Fprintf(w, "\nWhat each run saw of the outage:\n\n")
-	for _, ev := range evs {
-		fmt.Fprintf(w, "- `%s`: %s\n", ev.res.Variant, outageSummary(ev))
+	fmt.Fprintln(w)
+}
+
+func writeVariants(w io.Writer, vs []*variantRuns) {
+	fmt.Fprintf(w, "## 2. Each variant over its seeds\n\n")
+	fmt.Fprintf(w, "For each variant: every observation's distinct simulated values, with how many seeds gave each and "+
+		"the lowest of them; then its outcome classes and what sets them apart, read from each client program's "+
+		"history: which nameserver it asked first and how it ended.\n\n")
+	for _, v := range vs {
+		writeVariant(w, v)
+	}
+}
+
+func writeVariant(w io.Writer, v *variantRuns) {
+	fmt.Fprintf(w, "### `%s`\n\n", v.name)
+	if d := v.runs[0].Description; d != "" {
+		fmt.Fprintf(w, "%s\n\n", d)
+	}
+	fmt.Fprintf(w, "| step | observed in the field | simulated, %s |\n|---|---|---|\n", seedsWord(v.runs))
+	for i, o := range observations {
+		fmt.Fprintf(w, "| %s | %s | %s |\n", o.step, esc(o.reported), esc(formatDistribution(distribution(v.runs, i), len(v.runs))))
+	}
+	fmt.Fprintln(w)
+	apart := v.apart()
+	fmt.Fprintf(w, "| class | seeds | observations that differ between classes | what sets it apart | plot |\n|---|---|---|---|---|\n")
+	varying := v.varyingObservations()
+	for _, c := range v.classes {
+		var cells []string
+		for _, i := range varying {
+			cells = append(cells, observations[i].short+": "+v.classCell(c, i))
+		}
+		facts := apart[c]
+		if len(facts) == 0 {
+			facts = []string{"–"}
+		}
+		fmt.Fprintf(w, "| %s | %s (%d) | %s | %s | [seed %d](%s.svg) |\n", c.label, seedList(c.runs), len(c.runs),
+			esc(orDash(strings.Join(cells, "; "))), esc(strings.Join(facts, "; ")), c.rep().Seed, v.plotName(c))
+	}
+	fmt.Fprintln(w)
+	if len(v.classes) > 1 && len(apart) == 0 {
+		fmt.Fprintf(w, "No client program's first nameserver or ending sets these classes apart.\n\n")
+	}
+	fmt.Fprintf(w, "The outage, in each class's lowest seed:\n\n")
+	for _, c := range v.classes {
+		fmt.Fprintf(w, "- %s, seed %d: %s\n", c.label, c.rep().Seed, c.rep().outageText)
 	}
 	fmt.Fprintln(w)
 }
 
-// outageSummary tells the all-nameservers-down span and its traffic.
-func outageSummary(ev *evidence) string {
-	if !ev.outage.ok {
-		return "no moment with every nameserver down."
+// varyingObservations lists the observations whose reading is not the
+// same in every class of the variant.
+func (v *variantRuns) varyingObservations() []int {
+	var out []int
+	for i := range observations {
+		first := v.classCell(v.classes[0], i)
+		for _, c := range v.classes[1:] {
+			if v.classCell(c, i) != first {
+				out = append(out, i)
+				break
+			}
+		}
 	}
-	end := "until the end of the run"
-	if ev.outage.to < ev.timeline.Horizon {
-		end = "until " + clock(ev.outage.to)
+	return out
+}
+
+// classCell is a class's reading of observation i, its values merged.
+func (v *variantRuns) classCell(c *class, i int) string {
+	return formatWithin(distributionUpTo(c.runs, i, 1), len(c.runs))
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "–"
 	}
-	return fmt.Sprintf("every nameserver down from %s %s; meanwhile %d messages acknowledged, %d send() failures, "+
-		"%d deliveries; after it, %d acknowledged and %d delivered.", clock(ev.outage.from), end,
-		ev.during.acked, ev.during.failed, ev.during.delivered, ev.after.acked, ev.after.delivered)
+	return s
 }
 
 func writeConclusions(w io.Writer, cs []conclusion) {
-	fmt.Fprintf(w, "## 2. The report's conclusions\n\n")
+	fmt.Fprintf(w, "## 3. The report's conclusions\n\n")
+	fmt.Fprintf(w, "Each verdict weighs every run, all variants and all seeds.\n\n")
 	for _, c := range cs {
 		fmt.Fprintf(w, "### %s\n\n**Verdict: %s.**\n\n", c.claim, c.verdict)
 		for _, p := range c.body {
 			fmt.Fprintf(w, "%s\n\n", p)
 		}
 	}
-}
-
-// maxExamples is how many example chains each variant shows.
-const maxExamples = 3
-
-func writeLosses(w io.Writer, evs []*evidence) {
-	fmt.Fprintf(w, "## 3. What happened to every message\n\n")
-	fmt.Fprintf(w, "Each message has exactly one fate (`docs/fates.md`); `simulate explain field-experiment -variant V "+
-		"-msg KEY` prints any message's causal chain.\n\n| fate |")
-	for _, ev := range evs {
-		fmt.Fprintf(w, " `%s` |", ev.res.Variant)
-	}
-	fmt.Fprintf(w, "\n|---|%s\n", strings.Repeat("---|", len(evs)))
-	for _, f := range explain.Fates {
-		fmt.Fprintf(w, "| %s |", f)
-		for _, ev := range evs {
-			fmt.Fprintf(w, " %d |", ev.exp.FateCounts[string(f)])
-		}
-		fmt.Fprintln(w)
-	}
-	fmt.Fprintln(w)
-	for _, ev := range evs {
-		writeVariantCauses(w, ev)
-	}
-}
-
-// writeVariantCauses lists a variant's causes (all but consumed once) and
-// a few example chains.
-func writeVariantCauses(w io.Writer, ev *evidence) {
-	fmt.Fprintf(w, "### `%s`\n\n", ev.res.Variant)
-	var shown []explain.CauseCount
-	for _, c := range ev.exp.Causes {
-		if c.Fate != explain.ConsumedOnce {
-			shown = append(shown, c)
-		}
-	}
-	if len(shown) == 0 {
-		fmt.Fprintf(w, "Every message was consumed exactly once.\n\n")
-		return
-	}
-	fmt.Fprintf(w, "| messages | fate | cause |\n|---|---|---|\n")
-	for _, c := range shown {
-		fmt.Fprintf(w, "| %d | %s | %s |\n", c.Count, c.Fate, esc(c.Cause))
-	}
-	fmt.Fprintln(w)
-	for i, c := range shown {
-		if i == maxExamples {
-			break
-		}
-		m := ev.exp.Message(c.Example)
-		if m == nil {
-			continue
-		}
-		fmt.Fprintf(w, "Example, `%s`: %s — %s\n\n```\n", m.Key, m.Fate, m.Reason)
-		for _, line := range m.Chain {
-			fmt.Fprintln(w, line)
-		}
-		fmt.Fprintf(w, "```\n\n")
-	}
-}
-
-func writeTimelines(w io.Writer, evs []*evidence) {
-	fmt.Fprintf(w, "## Timelines\n\n")
-	fmt.Fprintf(w, "Top: `send()` calls acknowledged (SEND_OK) and failed, and deliveries, per second of virtual time, "+
-		"with the steps marked. Middle: when each nameserver and broker host was up or down. Bottom: what the console "+
-		"showed per broker (points; × where it showed nothing) against what the broker's master held (line).\n\n")
-	for _, ev := range evs {
-		name := plotName(ev.res.Variant)
-		fmt.Fprintf(w, "### `%s`\n\n![%s](%s.svg)\n\n", ev.res.Variant, name, name)
-	}
-}
-
-// writeSweep writes the start-index section.
-func writeSweep(w io.Writer, base *scenarios.Result, ps []placement, err error) {
-	fmt.Fprintf(w, "## 4. Which round-robin start indexes give the console's 52/48\n\n")
-	if err != nil {
-		fmt.Fprintf(w, "Not computed: %s.\n\n", err)
-		return
-	}
-	fmt.Fprintf(w, "The producer picks queues round robin from a start index drawn at random (facts §4.3; "+
-		"`producer.sendWhichQueue` pins it). The `%s` run was repeated up to the end of E1 with each start index "+
-		"from 0 to %d (seed %d, all else equal); the model's own queue selection placed E1's acknowledged messages so:\n\n",
-		base.Variant, sweepIndexes-1, base.Seed)
-	fmt.Fprintf(w, "| start index | first queue | broker-a | broker-b | broker-b queue 13 | 52/48 |\n|---|---|---|---|---|---|\n")
-	var split []int
-	for _, p := range ps {
-		yes := ""
-		if p.split52() {
-			yes = markYes
-			split = append(split, p.start)
-		}
-		fmt.Fprintf(w, "| %d | %s | %d | %d | %d | %s |\n", p.start, p.first, p.perBroker["broker-a"],
-			p.perBroker["broker-b"], p.queueB13, yes)
-	}
-	fmt.Fprintf(w, "\nStart indexes giving broker-a %d / broker-b %d: %s (%d of %d).\n\n",
-		reportedE1ConsoleA, reportedE1ConsoleB, ranges(split), len(split), len(ps))
-}
-
-func writeRerun(w io.Writer, evs []*evidence) {
-	fmt.Fprintf(w, "## 5. How to rerun\n\n```\nmake run                       # every variant; rewrites results/ byte for byte (PNGs may differ across machines)\n")
-	for _, ev := range evs {
-		fmt.Fprintf(w, "go run ./cmd/simulate run field-experiment -variant %s -seed %d\n", ev.res.Variant, ev.res.Seed)
-	}
-	fmt.Fprintf(w, "go run ./cmd/simulate explain field-experiment -variant baseline -msg \"NameServer Test300\"\n```\n")
 }

@@ -27,24 +27,26 @@ type cell struct {
 // it from a run.
 type observation struct {
 	step, reported string
-	read           func(ev *evidence) cell
+	// short names the observation in the class tables.
+	short string
+	read  func(ev *evidence) cell
 }
 
 // observations are the rows of the seed document's "Steps and
 // observations" table, in its order.
 var observations = []observation{
-	{"E1", "100 × SEND_OK", readE1Sent},
-	{"E1", "first result broker-a, queueId 8, queueOffset 0", readE1First},
-	{"E1", "then round robin (queueId 9, 10, 11, …)", readE1RoundRobin},
-	{"E1", "console: broker-a 52, broker-b 48", readE1Console},
-	{"E1c", "100 consumed (console also 100)", readE1cConsumed},
-	{"E1c", "queue 13 of broker-b: MAX_OFFSET=3", readE1cQueue13},
-	{"E2", "100 new messages in the log and the console", readE2Sent},
-	{"E2", "100 more consumed", readE2Consumed},
-	{"E3", "only 367 of 10,000 sent", readE3Sent},
-	{"E3", "nothing consumed, no consumption records", readE3Consumed},
-	{"E4", "sending and consumption recover", readE4Recover},
-	{"E4", "some messages are lost", readE4Lost},
+	{"E1", "100 × SEND_OK", "E1 sent", readE1Sent},
+	{"E1", "first result broker-a, queueId 8, queueOffset 0", "E1 first", readE1First},
+	{"E1", "then round robin (queueId 9, 10, 11, …)", "E1 order", readE1RoundRobin},
+	{"E1", "console: broker-a 52, broker-b 48", "E1 console", readE1Console},
+	{"E1c", "100 consumed (console also 100)", "E1c consumed", readE1cConsumed},
+	{"E1c", "queue 13 of broker-b: MAX_OFFSET=3", "E1c queue 13", readE1cQueue13},
+	{"E2", "100 new messages in the log and the console", "E2 sent", readE2Sent},
+	{"E2", "100 more consumed", "E2 consumed", readE2Consumed},
+	{"E3", "only 367 of 10,000 sent", "E3 sent", readE3Sent},
+	{"E3", "nothing consumed, no consumption records", "E3 consumed", readE3Consumed},
+	{"E4", "sending and consumption recover", "E4 recovery", readE4Recover},
+	{"E4", "some messages are lost", "E4 lost", readE4Lost},
 }
 
 // Numbers of the seed document's observations, compared with the runs.
@@ -77,9 +79,9 @@ func readE1Sent(ev *evidence) cell {
 		if !ok {
 			return cell{"console blank", markNo}
 		}
-		return cell{fmt.Sprintf("console %d", total), mark(total == reportedE1Sent)}
+		return cell{"console " + num(total), mark(total == reportedE1Sent)}
 	}
-	return cell{itoa(s.Messages.SendOK), mark(s.Messages.SendOK == reportedE1Sent && s.Messages.SendFailed == 0)}
+	return cell{num(s.Messages.SendOK), mark(s.Messages.SendOK == reportedE1Sent && s.Messages.SendFailed == 0)}
 }
 
 // e1Acked are E1's SEND_OK results in order.
@@ -174,7 +176,7 @@ func readE1cConsumed(ev *evidence) cell {
 	}
 	n := s.Messages.ConsumedUnique
 	c, ok := consoleConsumed(s.Observer, ev.timeline.Topic)
-	console := fmt.Sprintf("console %d", c)
+	console := "console " + num(c)
 	switch {
 	case s.Observer == nil:
 		console = "console blank"
@@ -185,7 +187,7 @@ func readE1cConsumed(ev *evidence) cell {
 	if ev.fromDashboard() {
 		good = ok && c == reportedE1Sent
 	}
-	return cell{fmt.Sprintf("%d (%s)", n, console), mark(good)}
+	return cell{fmt.Sprintf("%s (%s)", num(n), console), mark(good)}
 }
 
 func readE1cQueue13(ev *evidence) cell {
@@ -241,14 +243,14 @@ func readE2Sent(ev *evidence) cell {
 		b, okB := ev.console(s)
 		if okA && okB {
 			delta, okDelta = b-a, true
-			console = fmt.Sprintf("console +%d", delta)
+			console = "console +" + num(delta)
 		}
 	}
 	ok := s.Messages.SendOK == reportedE2Sent && s.Messages.SendFailed == 0 && s.Messages.NeverSent == 0
 	if ev.fromDashboard() {
 		ok = okDelta && delta == reportedE2Sent
 	}
-	return cell{fmt.Sprintf("%d (%s)", s.Messages.SendOK, console), mark(ok)}
+	return cell{fmt.Sprintf("%s (%s)", num(s.Messages.SendOK), console), mark(ok)}
 }
 
 func readE2Consumed(ev *evidence) cell {
@@ -256,7 +258,7 @@ func readE2Consumed(ev *evidence) cell {
 	if s == nil {
 		return cell{"no E2", markNone}
 	}
-	return cell{itoa(s.Messages.ConsumedUnique), mark(s.Messages.ConsumedUnique == reportedE2Sent)}
+	return cell{num(s.Messages.ConsumedUnique), mark(s.Messages.ConsumedUnique == reportedE2Sent)}
 }
 
 func readE3Sent(ev *evidence) cell {
@@ -264,22 +266,33 @@ func readE3Sent(ev *evidence) cell {
 	if s == nil {
 		return cell{"no E3", markNone}
 	}
-	n := s.Messages.SendOK
-	if ev.fromDashboard() {
-		before, okA := ev.console(ev.step("E2"))
-		after, okB := ev.console(s)
-		if !okA || !okB {
-			return cell{"console blank", markNo}
-		}
-		n = int(after - before)
+	if !ev.fromDashboard() {
+		return e3Count(s.Messages.SendOK, "")
 	}
+	before, okA := ev.console(ev.step("E2"))
+	after, okB := ev.console(s)
+	if okA && okB {
+		return e3Count(int(after-before), "console +")
+	}
+	// Blank at E3's end: a person who did not reload the console still
+	// saw the last page that loaded before it went blank (§7).
+	shown, _, ok := ev.consoleBeforeBlank(ev.stepWindow("E3").from)
+	if !ok {
+		return cell{"console blank", markNo}
+	}
+	return e3Count(int(shown), "console blank; its last view +")
+}
+
+// e3Count marks an E3 send count: the reported 367, a partial count, or
+// neither.
+func e3Count(n int, prefix string) cell {
 	switch {
 	case n == reportedE3Sent:
-		return cell{itoa(n), markYes}
+		return cell{prefix + num(n), markYes}
 	case n > 0 && n < reportedE3Intended:
-		return cell{itoa(n), markShape}
+		return cell{prefix + num(n), markShape}
 	}
-	return cell{itoa(n), markNo}
+	return cell{prefix + num(n), markNo}
 }
 
 func readE3Consumed(ev *evidence) cell {
@@ -290,7 +303,7 @@ func readE3Consumed(ev *evidence) cell {
 	if ev.fromDashboard() && s.Observer == nil {
 		return cell{"console blank", markYes}
 	}
-	text := itoa(s.Messages.ConsumedUnique)
+	text := num(s.Messages.ConsumedUnique)
 	if s.Messages.SendOK == 0 && ev.pendingAt(ev.stepWindow("E3").from) == 0 {
 		text += " (nothing to consume)"
 	}
@@ -305,7 +318,7 @@ func readE4Recover(ev *evidence) cell {
 	if s.Messages.SendOK == 0 && s.Messages.Intended == 0 && ev.pendingAt(ev.stepWindow("E4").from) == 0 {
 		return cell{"nothing left to send or consume", markNone}
 	}
-	text := fmt.Sprintf("sent %d, consumed %d", s.Messages.SendOK, s.Messages.ConsumedUnique)
+	text := fmt.Sprintf("sent %s, consumed %s", num(s.Messages.SendOK), num(s.Messages.ConsumedUnique))
 	return cell{text, mark(s.Messages.SendOK > 0 || s.Messages.ConsumedUnique > 0)}
 }
 
@@ -336,7 +349,7 @@ func (ev *evidence) pendingAt(t time.Duration) int {
 
 func readE4Lost(ev *evidence) cell {
 	m := ev.res.Messages
-	text := fmt.Sprintf("acked lost %d, never sent %d", m.LostAcked, m.NeverSent)
+	text := fmt.Sprintf("acked lost %s, never sent %s", num(m.LostAcked), num(m.NeverSent))
 	switch {
 	case m.LostAcked > 0:
 		return cell{text, markYes}

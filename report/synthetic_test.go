@@ -14,26 +14,35 @@ import (
 // messages round robin from a start index), E1c (the consumer drains
 // them), E2 (nameserver02 down, 100 more), E3 (20 meant, nameserver01
 // goes down at 202 s), E4 (nameserver01 back at 500 s, up at 530 s). The
-// numbers are the test's, not the model's.
+// numbers are the test's, not the model's. Each run has a seed; the
+// baseline's seeds differ in the nameserver its E3 producer asks first,
+// as the model's runs do (facts §3.4).
 
 const (
 	synthHorizon = 600 * time.Second
 	topic        = "topic_test_123"
 )
 
-// synthVariant chooses the E3 reading.
+// synthVariant chooses the E3 reading and the seed.
 type synthVariant struct {
 	name string
+	seed uint64
 	// producerAfter starts the E3 producer after the outage began.
 	producerAfter bool
 	// consumerRestart restarts the consumer during the outage.
 	consumerRestart bool
+	// asksDownFirst: the E3 producer, started at E3, first asks
+	// nameserver02 (down since E2), waits out the connect timeout and
+	// throws at its first send().
+	asksDownFirst bool
 }
 
 var synthVariants = []synthVariant{
-	{name: "baseline"},
-	{name: "consumer-restarted", consumerRestart: true},
-	{name: "producer-after-outage", producerAfter: true},
+	{name: "baseline", seed: 1},
+	{name: "baseline", seed: 2, asksDownFirst: true},
+	{name: "baseline", seed: 3},
+	{name: "consumer-restarted", seed: 1, consumerRestart: true},
+	{name: "producer-after-outage", seed: 1, producerAfter: true},
 }
 
 func synthCluster() *model.ClusterSpec {
@@ -146,10 +155,11 @@ func (b *builder) synthE1(start int) {
 	b.at(60 * time.Second).add(history.Record{Kind: history.Step, Detail: "E1"})
 	b.intend("client01/producer-e1", 0, 100, 60*time.Second)
 	b.add(history.Record{Kind: history.ProcStart, Proc: "client01/producer-e1"})
+	b.add(history.Record{Kind: history.NSAttach, Proc: "client01/producer-e1", NameServer: "nameserver01:9876"})
 	for i := 0; i < 100; i++ {
 		b.send("client01/producer-e1", i, start+i)
 	}
-	b.add(history.Record{Kind: history.ProgramExit, Proc: "client01/producer-e1", Detail: "sent every message"})
+	b.add(history.Record{Kind: history.ProgramExit, Proc: "client01/producer-e1", Detail: "done"})
 	b.add(history.Record{Kind: history.ProcExit, Proc: "client01/producer-e1", Detail: "exit"})
 	b.at(70 * time.Second).observe()
 }
@@ -160,7 +170,9 @@ func synthRun(v synthVariant) *scenarios.Result {
 	b.synthE1(8)
 	b.at(76 * time.Second).add(history.Record{Kind: history.Step, Detail: "E1c"})
 	b.add(history.Record{Kind: history.ProcStart, Proc: "client01/consumer", Detail: "consumer"})
-	b.add(history.Record{Kind: history.RouteRefresh, Proc: "client01/consumer", Topic: topic, NameServer: "nameserver01:9876", Status: "SUCCESS", Route: "broker-a:16/16,broker-b:16/16"})
+	b.add(history.Record{Kind: history.NSAttach, Proc: "client01/consumer", NameServer: "nameserver02:9876"})
+	b.add(history.Record{Kind: history.RouteRefresh, Proc: "client01/consumer", Topic: topic, NameServer: "nameserver02:9876", Status: "SUCCESS", Route: "broker-a:16/16,broker-b:16/16"})
+	b.add(history.Record{Kind: history.ClientStart, Proc: "client01/consumer", Group: "group_test_123", Detail: "consumer"})
 	var all []history.QueueRef
 	for _, br := range []string{"broker-a", "broker-b"} {
 		for q := 0; q < 16; q++ {
@@ -176,12 +188,13 @@ func synthRun(v synthVariant) *scenarios.Result {
 	b.nsDown("nameserver02")
 	b.at(166*time.Second).intend("client01/producer-e2", 100, 100, 166*time.Second)
 	b.add(history.Record{Kind: history.ProcStart, Proc: "client01/producer-e2"})
+	b.add(history.Record{Kind: history.NSAttach, Proc: "client01/producer-e2", NameServer: "nameserver01:9876"})
 	b.add(history.Record{Kind: history.RouteRefresh, Proc: "client01/producer-e2", Topic: topic, NameServer: "nameserver01:9876", Status: "SUCCESS", Route: "broker-a:16/16,broker-b:16/16"})
 	for i := 100; i < 200; i++ {
 		b.send("client01/producer-e2", i, 8+i)
 		b.deliver("client01/consumer", i)
 	}
-	b.add(history.Record{Kind: history.ProgramExit, Proc: "client01/producer-e2", Detail: "sent every message"})
+	b.add(history.Record{Kind: history.ProgramExit, Proc: "client01/producer-e2", Detail: "done"})
 	b.add(history.Record{Kind: history.ProcExit, Proc: "client01/producer-e2", Detail: "exit"})
 	b.at(190 * time.Second).observe()
 	b.synthE3(v)
@@ -197,8 +210,14 @@ func (b *builder) synthE3(v synthVariant) {
 		start = 210 * time.Second
 	}
 	b.intend(p3, 200, 20, start)
-	if !v.producerAfter {
+	switch {
+	case v.asksDownFirst:
 		b.add(history.Record{Kind: history.ProcStart, Proc: p3})
+		b.add(history.Record{Kind: history.NSAttach, Proc: p3, NameServer: "nameserver02:9876"})
+		b.add(history.Record{Kind: history.SendCall, Proc: p3, Key: key(200), Index: 200, Topic: topic})
+	case !v.producerAfter:
+		b.add(history.Record{Kind: history.ProcStart, Proc: p3})
+		b.add(history.Record{Kind: history.NSAttach, Proc: p3, NameServer: "nameserver01:9876"})
 		for i := 200; i < 210; i++ {
 			b.send(p3, i, 8+i)
 			b.deliver("client01/consumer", i)
@@ -208,26 +227,33 @@ func (b *builder) synthE3(v synthVariant) {
 	if v.consumerRestart {
 		b.at(205 * time.Second).add(history.Record{Kind: history.ProcExit, Proc: "client01/consumer", Detail: "stop"})
 		b.add(history.Record{Kind: history.ProcStart, Proc: "client01/consumer", Detail: "consumer"})
+		b.add(history.Record{Kind: history.NSAttach, Proc: "client01/consumer", NameServer: "nameserver01:9876"})
 		b.add(history.Record{Kind: history.RouteRefresh, Proc: "client01/consumer", Topic: topic, NameServer: "nameserver01:9876",
 			Err: "org.apache.rocketmq.remoting.exception.RemotingConnectException: connect to [nameserver01:9876, nameserver02:9876] failed"})
+		b.add(history.Record{Kind: history.ClientStart, Proc: "client01/consumer", Group: "group_test_123", Detail: "consumer",
+			Err: "java.lang.IllegalStateException: org.apache.rocketmq.remoting.exception.RemotingConnectException: connect to [nameserver01:9876, nameserver02:9876] failed"})
 	}
 	b.at(206 * time.Second)
-	if v.producerAfter {
-		b.at(210 * time.Second).add(history.Record{Kind: history.ProcStart, Proc: p3})
-		b.add(history.Record{Kind: history.SendCall, Proc: p3, Key: key(200), Index: 200, Topic: topic})
-		b.add(history.Record{Kind: history.RouteRefresh, Proc: p3, Topic: topic, NameServer: "nameserver01:9876",
-			Err: "org.apache.rocketmq.remoting.exception.RemotingConnectException: connect to [nameserver01:9876, nameserver02:9876] failed"})
-		b.add(history.Record{Kind: history.SendReturn, Proc: p3, Key: key(200), Topic: topic,
-			Err: "java.lang.IllegalStateException: org.apache.rocketmq.remoting.exception.RemotingConnectException: connect to [nameserver01:9876, nameserver02:9876] failed"})
-	} else {
+	switch {
+	case v.producerAfter || v.asksDownFirst:
+		if v.producerAfter {
+			b.at(210 * time.Second).add(history.Record{Kind: history.ProcStart, Proc: p3})
+			b.add(history.Record{Kind: history.NSAttach, Proc: p3, NameServer: "nameserver02:9876"})
+			b.add(history.Record{Kind: history.SendCall, Proc: p3, Key: key(200), Index: 200, Topic: topic})
+		}
+		const err = "org.apache.rocketmq.remoting.exception.RemotingConnectException: connect to [nameserver02:9876, nameserver01:9876] failed"
+		b.add(history.Record{Kind: history.RouteRefresh, Proc: p3, Topic: topic, NameServer: "nameserver01:9876", Err: err})
+		b.add(history.Record{Kind: history.SendReturn, Proc: p3, Key: key(200), Topic: topic, Err: "java.lang.IllegalStateException: " + err})
+		b.add(history.Record{Kind: history.ProgramExit, Proc: p3, Detail: "abort", Err: "java.lang.IllegalStateException: " + err})
+	default:
 		for i := 210; i < 220; i++ {
 			b.send(p3, i, 8+i)
 			if !v.consumerRestart {
 				b.deliver("client01/consumer", i)
 			}
 		}
+		b.add(history.Record{Kind: history.ProgramExit, Proc: p3, Detail: "done"})
 	}
-	b.add(history.Record{Kind: history.ProgramExit, Proc: p3, Detail: "the loop ended"})
 	b.add(history.Record{Kind: history.ProcExit, Proc: p3, Detail: "exit"})
 	b.at(250 * time.Second).observe()
 	b.synthE4(v)
@@ -262,7 +288,7 @@ func synthResult(v synthVariant, b *builder) *scenarios.Result {
 	c := synthCluster()
 	exp := explain.Explain(b.h, explain.Options{Cluster: c, Horizon: synthHorizon})
 	t := exp.Totals()
-	res := &scenarios.Result{Scenario: "field-experiment", Variant: v.name, Seed: 1, TraceHash: "00000000deadbeef",
+	res := &scenarios.Result{Scenario: "field-experiment", Variant: v.name, Seed: v.seed, TraceHash: fmt.Sprintf("00000000deadbe%02x", v.seed),
 		Events: int64(len(b.h.Records)), SimTimeMs: synthHorizon.Milliseconds(), Outcome: "horizon", CountsFrom: "logs",
 		Messages: scenarios.Messages{Intended: t.Intended, SendOK: t.SendOK, SendFailed: t.SendFailed, NeverSent: t.NeverSent,
 			Stored: t.Stored, ConsumedUnique: t.ConsumedUnique, Duplicates: t.Duplicates, LostAcked: t.LostAcked},

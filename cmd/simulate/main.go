@@ -36,7 +36,8 @@ commands:
   explain SCENARIO [-variant V] [-seed N] [-set key=value]... [-msg KEY] [-json]
                                          every message's fate and causal chain, then the causes
   params                                 every configuration key with its RocketMQ 4.8 default
-  reproduce -out DIR                     run every variant of field-experiment and write its report
+  reproduce -out DIR [-seeds N] [-workers N]
+                                         run every variant of field-experiment with seeds 1..N (16) and write its report
 
 'simulate <command> -h' describes a command's flags.
 `

@@ -230,26 +230,29 @@ func TestExplain(t *testing.T) {
 	}
 }
 
-// TestReproduce runs every variant of the field experiment and writes the
-// report; a second run writes the same bytes.
+// TestReproduce runs every variant of the field experiment with one seed
+// through the CLI and writes the report (the sweep's determinism is
+// TestReproduceWorkers', on a smaller scenario).
 func TestReproduce(t *testing.T) {
-	dirs := []string{t.TempDir(), t.TempDir()}
-	var reports [][]byte
-	for _, dir := range dirs {
-		code, out, errOut := simulate(t, "reproduce", "-out", dir)
-		if code != exitOK {
-			t.Fatalf("exit %d, stderr %q", code, errOut)
-		}
-		if out != "" {
-			t.Errorf("reproduce wrote to stdout: %q", out)
-		}
-		b, err := os.ReadFile(filepath.Join(dir, "field-experiment", "REPORT.md"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		reports = append(reports, b)
+	dir := t.TempDir()
+	code, out, errOut := simulate(t, "reproduce", "-out", dir, "-seeds", "1", "-workers", "2")
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
 	}
-	if !bytes.Equal(reports[0], reports[1]) {
-		t.Error("two reproductions wrote different REPORT.md")
+	if out != "" {
+		t.Errorf("reproduce wrote to stdout: %q", out)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "field-experiment", "REPORT.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"from 11 simulated runs", "## 4. \"Only 367 of 10,000 sent\"",
+		"simulate run field-experiment -variant baseline -seed 1"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("REPORT.md does not say %q", want)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "field-experiment", "timeline-baseline.svg")); err != nil {
+		t.Error(err)
 	}
 }
