@@ -265,6 +265,11 @@ type NetConfig struct {
 	ShutdownGrace time.Duration `key:"shutdownGrace"`
 	// PowerOffDelay: OS shutdown until power-off, 2 s.
 	PowerOffDelay time.Duration `key:"powerOffDelay"`
+	// StartSpread: nameservers and brokers start at independent uniform
+	// times in [0, StartSpread) drawn per seed, so that their registration
+	// and scan phases differ from seed to seed (facts §10.4 asks to
+	// randomise them); 30 s, one registration period. 0 starts all at once.
+	StartSpread time.Duration `key:"startSpread"`
 }
 
 // GoClientConfig: rocketmq-client-go v2.1.2 differences (facts §8).
@@ -280,6 +285,13 @@ type GoClientConfig struct {
 	// DialTimeout / ReadDeadline: 15 s / 120 s.
 	DialTimeout  time.Duration `key:"dialTimeout"`
 	ReadDeadline time.Duration `key:"readDeadline"`
+	// PullThresholdForQueue / ConsumeConcurrentlyMaxSpan /
+	// PullThresholdSizeForQueue: the Go push consumer's flow-control
+	// limits, 1024 messages / 1000 offsets / 512 MiB
+	// (consumer/push_consumer.go validate; §5.5 for Java's).
+	PullThresholdForQueue      int   `key:"pullThresholdForQueue"`
+	ConsumeConcurrentlyMaxSpan int64 `key:"consumeConcurrentlyMaxSpan"`
+	PullThresholdSizeForQueue  int64 `key:"pullThresholdSizeForQueue"`
 }
 
 // DefaultConfig returns RocketMQ 4.8.0's defaults (facts §9).
@@ -339,10 +351,12 @@ func DefaultConfig() Config {
 		Net: NetConfig{
 			LatencyMin: 100 * time.Microsecond, LatencyMax: 400 * time.Microsecond,
 			TCPGiveUp: 15 * time.Minute, BootTime: 30 * s, ShutdownGrace: 10 * s, PowerOffDelay: 2 * s,
+			StartSpread: 30 * s,
 		},
 		GoClient: GoClientConfig{
 			NSQueryTimeout: 6 * s, RetryTimes: 3, PullErrorDelay: 3 * s, BrokerHold: 20 * s,
 			PullTimeout: 30 * s, DialTimeout: 15 * s, ReadDeadline: 120 * s,
+			PullThresholdForQueue: 1024, ConsumeConcurrentlyMaxSpan: 1000, PullThresholdSizeForQueue: 512 << 20,
 		},
 	}
 }

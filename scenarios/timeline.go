@@ -109,11 +109,12 @@ func (t *timeline) at(w *When, fn func()) {
 }
 
 // schedule puts the whole scenario on the timeline. The nameservers and
-// brokers start at time 0, masters before slaves.
+// brokers start at independent times in [0, net.startSpread), drawn from
+// the "phases" stream (facts §10.4: registration phases vary).
 func (t *timeline) schedule() {
 	t.env.Rec.Watch(t.watch)
 	t.anchor("").fired = true
-	t.w.At(0, t.startServers)
+	t.startServers()
 	for i := range t.s.Programs.Producers {
 		p := &t.s.Programs.Producers[i]
 		t.resolve(p.Start, func(at sim.Time) {
@@ -150,15 +151,22 @@ func (t *timeline) isProducer(name string) bool {
 }
 
 func (t *timeline) startServers() {
+	r := t.w.Rand("phases")
+	spread := t.env.Cfg.Net.StartSpread
+	start := func(host, svc string) {
+		at := sim.Time(0)
+		if spread > 0 {
+			at = sim.Time(r.Int64N(int64(spread)))
+		}
+		t.w.At(at, func() { t.w.Host(host).Start(svc) })
+	}
 	for _, n := range t.s.Cluster.NameServers {
-		t.w.Host(n.Host).Start("namesrv")
+		start(n.Host, "namesrv")
 	}
 	for _, b := range t.s.Cluster.Brokers {
-		t.w.Host(b.Master.Host).Start("broker")
-	}
-	for _, b := range t.s.Cluster.Brokers {
+		start(b.Master.Host, "broker")
 		if b.Slave != nil {
-			t.w.Host(b.Slave.Host).Start("broker")
+			start(b.Slave.Host, "broker")
 		}
 	}
 }

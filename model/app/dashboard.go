@@ -3,6 +3,7 @@ package app
 import (
 	"sort"
 	"strings"
+	"time"
 
 	"rmqsim/history"
 	"rmqsim/model"
@@ -53,7 +54,15 @@ func StartDashboard(p *sim.Process, env *model.Env, spec model.DashboardSpec) *D
 	d.remoting = model.NewRemotingClient(p, &ccfg)
 	d.remoting.SetNameServers(env.Cluster.NameServerAddrs())
 	exec := p.Executor("dashboard", 1)
-	exec.ScheduleAtFixedRate("dashboard poll", env.Cfg.Dashboard.PollInterval, env.Cfg.Dashboard.PollInterval, d.poll)
+	// A person opens the console at no particular moment: the first view
+	// comes at a random point of the first interval, so its refresh phase
+	// differs from seed to seed (facts §10.4).
+	every := env.Cfg.Dashboard.PollInterval
+	first := every
+	if every > 0 {
+		first = 1 + time.Duration(p.Rand().Int64N(int64(every)))
+	}
+	exec.ScheduleAtFixedRate("dashboard poll", first, every, d.poll)
 	return d
 }
 
