@@ -14,6 +14,7 @@ type Recorder struct {
 	w       *sim.World
 	h       *history.History
 	watches []func(*history.Record)
+	buf     []byte // describe's reused line buffer
 }
 
 // NewRecorder records into h on world w.
@@ -26,40 +27,66 @@ func (r *Recorder) History() *history.History { return r.h }
 func (r *Recorder) Add(rec history.Record) {
 	rec.At = r.w.Now().Duration()
 	seq := r.h.Add(rec)
-	text := string(rec.Kind) + " #" + strconv.FormatInt(seq, 10)
+	r.w.Trace("record", rec.Proc, string(r.describe(&rec, seq)))
+	for _, fn := range r.watches {
+		fn(&r.h.Records[seq])
+	}
+}
+
+// describe is a record's trace text, built in the recorder's reused
+// buffer (one line per record, so no string concatenation on this path):
+// "<kind> #<seq> key=… <broker>/<topic>/<queue>@<offset> status=… (detail)
+// err=…", newlines in detail and error escaped (Java exception texts carry
+// "\nSee <FAQ url>").
+func (r *Recorder) describe(rec *history.Record, seq int64) []byte {
+	b := append(r.buf[:0], rec.Kind...)
+	b = append(b, " #"...)
+	b = strconv.AppendInt(b, seq, 10)
 	if rec.Key != "" {
-		text += " key=" + rec.Key
+		b = append(append(b, " key="...), rec.Key...)
 	}
 	if rec.Broker != "" {
-		text += " " + rec.Broker + "/" + rec.Topic + "/" + strconv.Itoa(rec.QueueID)
+		b = append(append(b, ' '), rec.Broker...)
+		b = append(append(b, '/'), rec.Topic...)
+		b = strconv.AppendInt(append(b, '/'), int64(rec.QueueID), 10)
 		switch rec.Kind {
 		case history.OffsetCommit, history.OffsetRead:
-			text += " offset=" + strconv.FormatInt(rec.Offset, 10)
+			b = strconv.AppendInt(append(b, " offset="...), rec.Offset, 10)
 		case history.Pull:
-			text += " from=" + strconv.FormatInt(rec.QueueOffset, 10) + " next=" + strconv.FormatInt(rec.NextOffset, 10)
+			b = strconv.AppendInt(append(b, " from="...), rec.QueueOffset, 10)
+			b = strconv.AppendInt(append(b, " next="...), rec.NextOffset, 10)
 		default:
-			text += "@" + strconv.FormatInt(rec.QueueOffset, 10)
+			b = strconv.AppendInt(append(b, '@'), rec.QueueOffset, 10)
 		}
 	}
 	if rec.Status != "" {
-		text += " status=" + rec.Status
+		b = append(append(b, " status="...), rec.Status...)
 	}
 	if rec.Target != "" {
-		text += " target=" + rec.Target
+		b = append(append(b, " target="...), rec.Target...)
 	}
 	if rec.NameServer != "" {
-		text += " ns=" + rec.NameServer
+		b = append(append(b, " ns="...), rec.NameServer...)
 	}
 	if rec.Detail != "" {
-		text += " (" + strings.ReplaceAll(rec.Detail, "\n", "\\n") + ")"
+		b = append(appendEscaped(append(b, " ("...), rec.Detail), ')')
 	}
 	if rec.Err != "" {
-		// Java exception texts carry "\nSee <FAQ url>": one trace line each.
-		text += " err=" + strings.ReplaceAll(rec.Err, "\n", "\\n")
+		b = appendEscaped(append(b, " err="...), rec.Err)
 	}
-	r.w.Trace("record", rec.Proc, text)
-	for _, fn := range r.watches {
-		fn(&r.h.Records[seq])
+	r.buf = b
+	return b
+}
+
+// appendEscaped appends s with each newline written as "\n".
+func appendEscaped(b []byte, s string) []byte {
+	for {
+		i := strings.IndexByte(s, '\n')
+		if i < 0 {
+			return append(b, s...)
+		}
+		b = append(append(b, s[:i]...), `\n`...)
+		s = s[i+1:]
 	}
 }
 

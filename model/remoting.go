@@ -65,6 +65,19 @@ type RemotingClient struct {
 	OnRequest func(addr string, in *sim.Inbound)
 	// OnNameServerChosen is told when a new nameserver is chosen.
 	OnNameServerChosen func(addr string)
+	// ConnectWithinCallTimeout bounds a connect by the calling request's
+	// own timeout, as the Go client's dial uses the request's context
+	// (rocketmq-client-go internal/remote, facts §8); Java waits the full
+	// connectTimeoutMillis and then finds the budget spent (§3.4).
+	ConnectWithinCallTimeout bool
+	// ReadIdle, if set, replaces the all-idle handler: a channel on which
+	// nothing was read for this long is closed (the Go client's 120 s read
+	// deadline, facts §8).
+	ReadIdle time.Duration
+	// NoScanGrace: an InvokeAsync times out at its timeout, as the Go
+	// client's goroutine around InvokeSync does (internal/client.go
+	// PullMessage), not one response-table scan later (Java).
+	NoScanGrace bool
 }
 
 type channelWrapper struct {
@@ -109,7 +122,7 @@ func (c *RemotingClient) ChannelActive(addr string) bool {
 // against timeout.
 func (c *RemotingClient) InvokeSync(addr string, req *Request, timeout time.Duration, cb func(*Response, error)) {
 	begin := c.p.Now()
-	c.getAndCreateChannel(addr, func(key string, end *sim.End, connErr error) {
+	c.getAndCreateChannel(addr, timeout, func(key string, end *sim.End, connErr error) {
 		if end == nil || !end.Active() {
 			c.closeChannel(key, end)
 			if connErr == nil {
@@ -150,7 +163,7 @@ func (c *RemotingClient) InvokeSync(addr string, req *Request, timeout time.Dura
 // after the budget (NettyRemotingAbstract.scanResponseTable).
 func (c *RemotingClient) InvokeAsync(addr string, req *Request, timeout time.Duration, sent func(error), cb func(*Response, error)) {
 	begin := c.p.Now()
-	c.getAndCreateChannel(addr, func(key string, end *sim.End, connErr error) {
+	c.getAndCreateChannel(addr, timeout, func(key string, end *sim.End, connErr error) {
 		if end == nil || !end.Active() {
 			c.closeChannel(key, end)
 			if connErr == nil {
@@ -165,8 +178,12 @@ func (c *RemotingClient) InvokeAsync(addr string, req *Request, timeout time.Dur
 			return
 		}
 		left := timeout - cost
+		grace := c.cfg.ResponseTableScanInterval
+		if c.NoScanGrace {
+			grace = 0
+		}
 		sent(nil)
-		end.Call(req, left+c.cfg.ResponseTableScanInterval, func(m sim.Message, err error) {
+		end.Call(req, left+grace, func(m sim.Message, err error) {
 			switch err {
 			case nil:
 				cb(m.(*Response), nil)
@@ -182,7 +199,7 @@ func (c *RemotingClient) InvokeAsync(addr string, req *Request, timeout time.Dur
 // InvokeOneway writes req to addr without waiting; cb (may be nil) gets
 // nil once written locally or the connect/send error.
 func (c *RemotingClient) InvokeOneway(addr string, req *Request, cb func(error)) {
-	c.getAndCreateChannel(addr, func(key string, end *sim.End, connErr error) {
+	c.getAndCreateChannel(addr, 0, func(key string, end *sim.End, connErr error) {
 		var err error
 		switch {
 		case end == nil || !end.Active():
@@ -201,17 +218,23 @@ func (c *RemotingClient) InvokeOneway(addr string, req *Request, cb func(error))
 	})
 }
 
-func (c *RemotingClient) getAndCreateChannel(addr string, cb func(key string, end *sim.End, err error)) {
+// getAndCreateChannel finds or connects the channel for a call whose
+// timeout is callTimeout (0: none, e.g. oneway).
+func (c *RemotingClient) getAndCreateChannel(addr string, callTimeout time.Duration, cb func(key string, end *sim.End, err error)) {
+	connect := c.cfg.ConnectTimeoutMillis
+	if c.ConnectWithinCallTimeout && callTimeout > 0 {
+		connect = min(connect, callTimeout)
+	}
 	if addr == "" {
-		c.nameServerChannel(cb)
+		c.nameServerChannel(connect, cb)
 		return
 	}
-	c.createChannel(addr, func(end *sim.End) { cb(addr, end, nil) })
+	c.createChannel(addr, connect, func(end *sim.End) { cb(addr, end, nil) })
 }
 
 // nameServerChannel is getAndCreateNameserverChannel: keep the chosen NS
 // while its channel is OK, else try each NS in turn from index+1.
-func (c *RemotingClient) nameServerChannel(cb func(key string, end *sim.End, err error)) {
+func (c *RemotingClient) nameServerChannel(connect time.Duration, cb func(key string, end *sim.End, err error)) {
 	if c.nsChosen != "" && c.ChannelActive(c.nsChosen) {
 		cb(c.nsChosen, c.channels[c.nsChosen].end, nil)
 		return
@@ -233,7 +256,7 @@ func (c *RemotingClient) nameServerChannel(cb func(key string, end *sim.End, err
 			c.OnNameServerChosen(addr)
 		}
 		c.nsChosen = addr
-		c.createChannel(addr, func(end *sim.End) {
+		c.createChannel(addr, connect, func(end *sim.End) {
 			if end != nil && end.Active() {
 				cb(addr, end, nil)
 				return
@@ -244,9 +267,9 @@ func (c *RemotingClient) nameServerChannel(cb func(key string, end *sim.End, err
 	try(0)
 }
 
-// createChannel returns an active channel to addr, waiting (at most the
-// connect timeout) for one being connected, or connecting anew.
-func (c *RemotingClient) createChannel(addr string, cb func(*sim.End)) {
+// createChannel returns an active channel to addr, waiting for one being
+// connected, or connecting anew with the given connect timeout.
+func (c *RemotingClient) createChannel(addr string, connect time.Duration, cb func(*sim.End)) {
 	cw := c.channels[addr]
 	if cw != nil && cw.end != nil && cw.end.Active() {
 		cb(cw.end)
@@ -258,7 +281,7 @@ func (c *RemotingClient) createChannel(addr string, cb func(*sim.End)) {
 	}
 	cw = &channelWrapper{connecting: true, waiters: []func(*sim.End){cb}}
 	c.channels[addr] = cw
-	c.p.Dial(addr, c.cfg.ConnectTimeoutMillis, func(end *sim.End, err error) {
+	c.p.Dial(addr, connect, func(end *sim.End, err error) {
 		cw.connecting = false
 		if err == nil {
 			cw.end = end
@@ -280,9 +303,13 @@ func (c *RemotingClient) createChannel(addr string, cb func(*sim.End)) {
 }
 
 // watchIdle is the client's IdleStateHandler: a channel with no read or
-// write for clientChannelMaxIdleTimeSeconds is closed (facts §3.5).
+// write for clientChannelMaxIdleTimeSeconds is closed (facts §3.5); with
+// ReadIdle, one with nothing read for that long (Go, §8).
 func (c *RemotingClient) watchIdle(addr string, end *sim.End) {
-	idle := c.cfg.ClientChannelMaxIdleTime
+	idle, last := c.cfg.ClientChannelMaxIdleTime, end.LastActivity
+	if c.ReadIdle > 0 {
+		idle, last = c.ReadIdle, end.LastRead
+	}
 	if idle <= 0 {
 		return
 	}
@@ -291,7 +318,7 @@ func (c *RemotingClient) watchIdle(addr string, end *sim.End) {
 		if !end.Active() {
 			return
 		}
-		quiet := c.p.Now().Sub(end.LastActivity())
+		quiet := c.p.Now().Sub(last())
 		if quiet >= idle {
 			c.p.Trace("idle", "close channel to "+addr)
 			c.closeChannel(addr, end)

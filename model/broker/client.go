@@ -259,3 +259,13 @@ func sortedKeys[V any](m map[string]V) []string {
 	sort.Strings(ks)
 	return ks
 }
+
+// ConsumerIDs lists the client ids of group's channels on this broker,
+// sorted (nil when the group is unknown): what GET_CONSUMER_LIST_BY_GROUP
+// would answer (tests, observers).
+func (b *Broker) ConsumerIDs(group string) []string {
+	if info := b.consumers.table[group]; info != nil {
+		return info.clientIDs()
+	}
+	return nil
+}

@@ -129,15 +129,24 @@ func (c *haConnection) send(body *model.HATransferBody) {
 // onPut wakes the writers: a SYNC_MASTER's at once, an ASYNC_MASTER's
 // within its 100 ms wait.
 func (s *HAService) onPut() {
+	if len(s.conns) == 1 { // the usual case: one slave, no order to keep
+		for _, c := range s.conns {
+			s.wake(c)
+		}
+		return
+	}
 	for _, ch := range sortedChannels(s.conns) {
-		c := s.conns[ch]
-		if s.b.role == RoleSyncMaster {
-			c.transfer()
-			continue
-		}
-		if c.pending == nil && c.slaveRequestOffset >= 0 {
-			c.pending = s.b.p.After(s.b.cfg.HATransferWaitInterval, "", c.transfer)
-		}
+		s.wake(s.conns[ch])
+	}
+}
+
+func (s *HAService) wake(c *haConnection) {
+	if s.b.role == RoleSyncMaster {
+		c.transfer()
+		return
+	}
+	if c.pending == nil && c.slaveRequestOffset >= 0 {
+		c.pending = s.b.p.After(s.b.cfg.HATransferWaitInterval, "", c.transfer)
 	}
 }
 

@@ -17,10 +17,12 @@ const ConsumerOffsetPath = "store/config/consumerOffset.json"
 type ConsumerOffsetManager struct {
 	b     *Broker
 	table map[string]map[int]int64
+	// keys memoises "topic@group" (a commit rides on nearly every pull).
+	keys map[[2]string]string
 }
 
 func newConsumerOffsetManager(b *Broker) *ConsumerOffsetManager {
-	m := &ConsumerOffsetManager{b: b, table: map[string]map[int]int64{}}
+	m := &ConsumerOffsetManager{b: b, table: map[string]map[int]int64{}, keys: map[[2]string]string{}}
 	saved, _ := b.p.Host().Disk().Blob(ConsumerOffsetPath).Read().(map[string]map[int]int64)
 	m.putAll(saved)
 	return m
@@ -29,7 +31,11 @@ func newConsumerOffsetManager(b *Broker) *ConsumerOffsetManager {
 func offsetKey(topic, group string) string { return topic + "@" + group }
 
 func (m *ConsumerOffsetManager) commitOffset(group, topic string, queueID int, offset int64) {
-	key := offsetKey(topic, group)
+	key, ok := m.keys[[2]string{topic, group}]
+	if !ok {
+		key = offsetKey(topic, group)
+		m.keys[[2]string{topic, group}] = key
+	}
 	t := m.table[key]
 	if t == nil {
 		t = map[int]int64{}

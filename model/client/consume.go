@@ -25,6 +25,7 @@ func (pc *PushConsumer) consume(m *model.MessageExt, pq *ProcessQueue, mq Messag
 		done()
 		return
 	}
+	pq.consumeStarted(m.QueueOffset, pc.c.p.Now())
 	pc.c.record(history.Record{Kind: history.Deliver, Key: m.Body, MsgID: m.UniqKey, OffsetMsgID: m.OffsetMsgID,
 		Group: pc.group, Topic: m.Topic, Broker: mq.BrokerName, QueueID: mq.QueueID, QueueOffset: m.QueueOffset,
 		Attempt: m.ReconsumeTimes, Detail: mq.Topic})
@@ -67,9 +68,13 @@ func (pc *PushConsumer) processConsumeResult(status string, m *model.MessageExt,
 			commit([]*model.MessageExt{m})
 			return
 		}
-		m.ReconsumeTimes++
+		// msg.setReconsumeTimes(+1) on the cached message: the broker's
+		// record is shared, so the cache gets a changed copy.
+		cp := *m
+		cp.ReconsumeTimes++
+		pq.replace(&cp)
 		pc.c.p.After(pc.cfg.ReconsumeLaterDelay, "", func() {
-			pc.submitConsumeRequest([]*model.MessageExt{m}, pq, mq)
+			pc.submitConsumeRequest([]*model.MessageExt{&cp}, pq, mq)
 		})
 		commit(nil)
 	})
@@ -83,12 +88,19 @@ func (pc *PushConsumer) maxReconsumeTimes() int {
 	return pc.cfg.MaxReconsumeTimes
 }
 
-// sendMessageBack is DefaultMQPushConsumerImpl.sendMessageBack (§5.6):
-// CONSUMER_SEND_MSG_BACK to the master of the queue's broker (5000 ms);
-// on any failure the inner producer sends a copy to %RETRY%<group> with
-// delay level 3 + reconsumeTimes (it needs a cached route); ok is false
-// when that fails too.
+// sendMessageBack is ConsumeMessageConcurrentlyService.sendMessageBack:
+// DefaultMQPushConsumerImpl.sendMessageBack to the master of the queue's
+// broker with delay level 0 (the broker makes it 3 + reconsumeTimes).
 func (pc *PushConsumer) sendMessageBack(m *model.MessageExt, mq MessageQueue, cb func(ok bool)) {
+	pc.sendMessageBackTo(pc.c.FindBrokerAddressInPublish(mq.BrokerName), m, 0, cb)
+}
+
+// sendMessageBackTo is DefaultMQPushConsumerImpl.sendMessageBack (§5.6):
+// CONSUMER_SEND_MSG_BACK to addr (5000 ms); on any failure the inner
+// producer sends a copy to %RETRY%<group> with delay level 3 +
+// reconsumeTimes (it needs a cached route); ok is false when that fails
+// too.
+func (pc *PushConsumer) sendMessageBackTo(addr string, m *model.MessageExt, delayLevel int, cb func(ok bool)) {
 	c := pc.c
 	fallback := func() {
 		props := make(map[string]string, len(m.Properties)+5)
@@ -106,13 +118,12 @@ func (pc *PushConsumer) sendMessageBack(m *model.MessageExt, mq MessageQueue, cb
 			UniqKey: m.UniqKey, ReconsumeTimes: m.ReconsumeTimes + 1, Properties: props}
 		c.inner.Send(msg, Sync, -1, func(_ *SendResult, ex *Exception) { cb(ex == nil) })
 	}
-	addr := c.FindBrokerAddressInPublish(mq.BrokerName)
 	if addr == "" {
 		fallback() // Java would invoke a null addr (the nameserver); it fails alike
 		return
 	}
 	req := &model.Request{Code: model.ConsumerSendMsgBack, Body: &model.ConsumerSendMsgBackRequest{
-		Offset: m.CommitLogOffset, Group: pc.group, DelayLevel: 0, OriginMsgID: m.OffsetMsgID,
+		Offset: m.CommitLogOffset, Group: pc.group, DelayLevel: delayLevel, OriginMsgID: m.OffsetMsgID,
 		OriginTopic: m.Topic, MaxReconsumeTimes: pc.maxReconsumeTimes()}}
 	c.remoting.InvokeSync(addr, req, pc.cfg.SendBackTimeout, func(resp *model.Response, err error) {
 		if err != nil || resp.Code != model.Success {

@@ -48,6 +48,8 @@ type PushConsumer struct {
 	listener      Listener
 	consumeExec   *sim.Executor
 	state         serviceState
+	// cleanDead: the cleanExpireMsg task threw and is suppressed (§5.6).
+	cleanDead bool
 }
 
 // NewPushConsumer makes a push consumer of group on c (not started).
@@ -105,6 +107,7 @@ func (pc *PushConsumer) Start(cb func(*Exception)) {
 		threads = 20 // ConsumeGoroutineNums
 	}
 	pc.consumeExec = pc.c.p.Executor("ConsumeMessageThread_"+pc.group, threads)
+	pc.startCleanExpireMsg()
 	pc.c.consumers[pc.group] = pc
 	pc.c.Start()
 	pc.state = running
@@ -202,3 +205,7 @@ func (pc *PushConsumer) ProcessQueues() []MessageQueue { return sortedQueueKeys(
 
 // SubscribeInfo is the cached subscribe set of topic (tests, observers).
 func (pc *PushConsumer) SubscribeInfo(topic string) []MessageQueue { return pc.subscribeInfo[topic] }
+
+// ProcessQueueOf is the ProcessQueue held for mq, nil if none (tests,
+// observers).
+func (pc *PushConsumer) ProcessQueueOf(mq MessageQueue) *ProcessQueue { return pc.processQueues[mq] }

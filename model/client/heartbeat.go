@@ -95,12 +95,22 @@ func (c *Instance) unregisterClient(producerGroup, consumerGroup string, done fu
 // findConsumerIdList asks one random broker of the topic's route for the
 // group's members (3000 ms, §5.3). Without a route it first refreshes it
 // from a nameserver, whose IllegalStateException propagates (ise). A
-// failed or refused query gives nil ids.
+// failed query gives nil ids; so does an error code in Java
+// (MQBrokerException), while the Go client parses the empty body of the
+// error reply into an empty, non-nil list (consumer.findConsumerList),
+// whose allocation drops every queue (§8).
 func (c *Instance) findConsumerIdList(topic, group string, cb func(ids []string, ise *Exception)) {
 	ask := func(addr string) {
 		req := &model.Request{Code: model.GetConsumerListByGroup, Body: &model.GetConsumerListByGroupRequest{ConsumerGroup: group}}
 		c.remoting.InvokeSync(addr, req, c.cfg.Client.ConsumerListTimeout, func(resp *model.Response, err error) {
-			if err != nil || resp.Code != model.Success {
+			switch {
+			case err != nil:
+				cb(nil, nil)
+				return
+			case resp.Code != model.Success && c.goClient:
+				cb([]string{}, nil)
+				return
+			case resp.Code != model.Success:
 				cb(nil, nil)
 				return
 			}

@@ -131,6 +131,9 @@ type fakeBroker struct {
 	busy         bool
 	failSendBack bool
 	fakeMembers  []string
+	// queryOffsetCode, if set, answers every QUERY_CONSUMER_OFFSET (a code
+	// the 4.8 broker never sends there).
+	queryOffsetCode model.ResponseCode
 }
 
 func qkey(t string, q int) string { return t + "/" + strconv.Itoa(q) }
@@ -188,6 +191,10 @@ func (b *fakeBroker) handle(p *sim.Process, in *sim.Inbound) {
 		ok(&model.ConsumerList{IDs: ids})
 	case model.QueryConsumerOffset:
 		r := req.Body.(*model.QueryConsumerOffsetRequest)
+		if b.queryOffsetCode != 0 {
+			in.Reply(&model.Response{Code: b.queryOffsetCode, Remark: "query offset failed"})
+			return
+		}
 		if off, have := b.offsets[r.ConsumerGroup+"/"+qkey(r.Topic, r.QueueID)]; have {
 			ok(&model.QueryConsumerOffsetResponse{Offset: off})
 			return

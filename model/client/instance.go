@@ -97,6 +97,14 @@ func NewInstance(p *sim.Process, env *model.Env) *Instance {
 		ccfg.ConnectTimeoutMillis = env.Cfg.GoClient.DialTimeout
 	}
 	c.remoting = model.NewRemotingClient(p, &ccfg)
+	if c.goClient {
+		// The dial uses the request's context, a 120 s read deadline
+		// replaces the idle handler, and "async" calls are goroutines
+		// around InvokeSync (internal/remote, internal/client.go, §8).
+		c.remoting.ConnectWithinCallTimeout = true
+		c.remoting.ReadIdle = env.Cfg.GoClient.ReadDeadline
+		c.remoting.NoScanGrace = true
+	}
 	c.remoting.OnRequest = c.processRequest
 	c.remoting.OnNameServerChosen = func(addr string) {
 		c.record(history.Record{Kind: history.NSAttach, NameServer: addr})

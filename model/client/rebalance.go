@@ -109,21 +109,10 @@ func (pc *PushConsumer) recordRebalance(topic string, alloc []MessageQueue, mqAl
 // and removed); each new queue gets computePullFromWhere and, if ≥ 0, a
 // pull at once. On the rebalance thread, one queue after the other.
 func (pc *PushConsumer) updateProcessQueueTableInRebalance(topic string, alloc []MessageQueue, cb func(changed bool, ise *Exception)) {
-	want := make(map[MessageQueue]bool, len(alloc))
+	drop, idle := pc.queuesToDrop(topic, alloc)
+	var add []MessageQueue // queues without a ProcessQueue once the drops are done
 	for _, mq := range alloc {
-		want[mq] = true
-	}
-	now := pc.c.p.Now()
-	var drop []MessageQueue
-	for _, mq := range sortedQueueKeys(pc.processQueues) {
-		pq := pc.processQueues[mq]
-		if mq.Topic == topic && (!want[mq] || now.Sub(pq.lastPull) > pc.cfg.PullMaxIdleTime) {
-			drop = append(drop, mq)
-		}
-	}
-	var add []MessageQueue
-	for _, mq := range alloc {
-		if pc.processQueues[mq] == nil {
+		if pc.processQueues[mq] == nil || idle[mq] {
 			add = append(add, mq)
 		}
 	}
@@ -162,7 +151,11 @@ func (pc *PushConsumer) updateProcessQueueTableInRebalance(topic string, alloc [
 		}
 		mq := drop[i]
 		pc.processQueues[mq].dropped = true
-		pc.offsets.persist(mq, "remove", func() {
+		detail := "remove"
+		if idle[mq] {
+			detail = "remove (pull expired)"
+		}
+		pc.offsets.persist(mq, detail, func() {
 			pc.offsets.removeOffset(mq)
 			delete(pc.processQueues, mq)
 			changed = true
@@ -170,6 +163,29 @@ func (pc *PushConsumer) updateProcessQueueTableInRebalance(topic string, alloc [
 		})
 	}
 	dropNext(0)
+}
+
+// queuesToDrop lists the topic's ProcessQueues no longer assigned, and
+// those assigned but not pulled for pullMaxIdleTime (isPullExpired, also
+// returned in idle: they are re-added in the same pass).
+func (pc *PushConsumer) queuesToDrop(topic string, alloc []MessageQueue) (drop []MessageQueue, idle map[MessageQueue]bool) {
+	want := make(map[MessageQueue]bool, len(alloc))
+	for _, mq := range alloc {
+		want[mq] = true
+	}
+	now := pc.c.p.Now()
+	idle = map[MessageQueue]bool{}
+	for _, mq := range sortedQueueKeys(pc.processQueues) {
+		switch {
+		case mq.Topic != topic:
+		case !want[mq]:
+			drop = append(drop, mq)
+		case now.Sub(pc.processQueues[mq].lastPull) > pc.cfg.PullMaxIdleTime:
+			drop = append(drop, mq)
+			idle[mq] = true
+		}
+	}
+	return drop, idle
 }
 
 // computePullFromWhere (§5.4): the stored offset if the broker has one;

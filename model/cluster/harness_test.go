@@ -31,7 +31,7 @@ func newRun(t *testing.T, progs Programs, mutate func(*model.Config, *model.Clus
 	if mutate != nil {
 		mutate(&cfg, &cs)
 	}
-	w := sim.NewWorld(sim.Config{Seed: 42, Horizon: 3 * time.Hour})
+	w := sim.NewWorld(sim.Config{Seed: 42, Horizon: 6 * time.Hour})
 	h := &history.History{}
 	env := &model.Env{Cfg: &cfg, Rec: model.NewRecorder(w, h), Cluster: &cs}
 	c, err := Build(w, env, progs)
