@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"runtime"
 	"testing"
+	"time"
 
+	"rmqsim/check"
 	"rmqsim/history"
 )
 
@@ -132,4 +134,50 @@ func BenchmarkFieldExperiment(b *testing.B) {
 	wallMs := float64(b.Elapsed().Nanoseconds()) / 1e6
 	b.ReportMetric(float64(simMs)/wallMs, "sim/wall")
 	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
+}
+
+// BenchmarkFieldExperimentAllSent is BenchmarkFieldExperiment at seed 2,
+// where the E3 producer gets its route before the outage and sends all
+// its 10,000 messages (the costly case: 10,300 messages end to end).
+func BenchmarkFieldExperimentAllSent(b *testing.B) {
+	s := loadField(b)
+	variants := s.VariantNames()
+	var simMs, events int64
+	for b.Loop() {
+		for _, v := range variants {
+			res := runField(b, s, RunOptions{Variant: v, Seed: 2})
+			simMs += res.SimTimeMs
+			events += res.Events
+		}
+	}
+	wallMs := float64(b.Elapsed().Nanoseconds()) / 1e6
+	b.ReportMetric(float64(simMs)/wallMs, "sim/wall")
+	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
+}
+
+// BenchmarkLinearizabilityFieldExperiment times the porcupine judge alone
+// on the baseline's histories for seeds 1–16 (one op = one history), and
+// reports how many partitions answered unknown (ran out of time).
+func BenchmarkLinearizabilityFieldExperiment(b *testing.B) {
+	s := loadField(b)
+	var hs []*history.History
+	for seed := uint64(1); seed <= 16; seed++ {
+		hs = append(hs, runField(b, s, RunOptions{Variant: "baseline", Seed: seed}).History)
+	}
+	unknown, parts, i := 0, 0, 0
+	for b.Loop() {
+		res, err := check.CheckLinearizability(hs[i%len(hs)], check.LinearOptions{Timeout: 10 * time.Second})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, p := range res.Partitions {
+			parts++
+			if p.Result == check.Unknown {
+				unknown++
+			}
+		}
+		i++
+	}
+	b.ReportMetric(float64(parts)/float64(i), "partitions/history")
+	b.ReportMetric(float64(unknown), "unknown-partitions")
 }
