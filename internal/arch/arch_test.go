@@ -28,6 +28,7 @@ var allowed = map[string][]string{
 	"explain":       {"history", "sim", "model"},
 	"scenarios":     {"sim", "history", "model", "model/...", "check", "explain"},
 	"report":        {"sim", "history", "model", "model/...", "check", "explain", "scenarios"},
+	"explore":       {"sim", "history", "model", "model/...", "check", "explain", "scenarios"},
 }
 
 func deps(t *testing.T, pkg string) []string {
