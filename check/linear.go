@@ -3,6 +3,7 @@ package check
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -239,7 +240,7 @@ func annotations(h *history.History, st stamper) []porcupine.Annotation {
 			opened[r.Target] = open{*r, st.at(r.Seq)}
 		case r.Kind == history.Fault:
 			healed := false
-			for _, t := range sortedKeys(opened) {
+			for _, t := range slices.Sorted(maps.Keys(opened)) {
 				o := opened[t]
 				partition := strings.HasPrefix(o.r.Detail, "partition") || strings.HasPrefix(o.r.Detail, "block")
 				if t == r.Target || onTarget(r.Target, t) || (partition && (r.Target == "network" || r.Target == "")) {
@@ -255,17 +256,8 @@ func annotations(h *history.History, st stamper) []porcupine.Annotation {
 			}
 		}
 	}
-	for _, t := range sortedKeys(opened) {
+	for _, t := range slices.Sorted(maps.Keys(opened)) {
 		span(t, opened[t], st.infinity, "never healed")
 	}
 	return out
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	slices.Sort(ks)
-	return ks
 }

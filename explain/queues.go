@@ -1,6 +1,8 @@
 package explain
 
 import (
+	"maps"
+	"slices"
 	"sort"
 
 	"rmqsim/history"
@@ -131,7 +133,7 @@ func (qs *queues) exit(i int, r *history.Record) {
 	if r.Kind == history.ProcStart {
 		why = "restart"
 	}
-	for _, topic := range sortedKeys(byTopic) {
+	for _, topic := range slices.Sorted(maps.Keys(byTopic)) {
 		for _, q := range byTopic[topic] {
 			s := qs.state(mq{topic, q.Broker, q.QueueID})
 			delete(s.owners, r.Proc)
@@ -153,7 +155,7 @@ func (s *queueState) committedAt(seq int) int64 {
 }
 
 // ownersNow lists the queue's current owners, sorted.
-func (s *queueState) ownersNow() []string { return sortedKeys(s.owners) }
+func (s *queueState) ownersNow() []string { return slices.Sorted(maps.Keys(s.owners)) }
 
 // lastDrop is the last change that took the queue from an owner, or nil.
 func (s *queueState) lastDrop() *ownership {
@@ -172,14 +174,5 @@ func (s *queueState) changesBetween(from, to int) []ownership {
 	for ; k < len(s.changes) && s.changes[k].seq < to; k++ {
 		out = append(out, s.changes[k])
 	}
-	return out
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
 	return out
 }

@@ -2,6 +2,8 @@ package explain
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -21,7 +23,7 @@ func (ex *explainer) notConsumed(m *message, copySeq int) *verdict {
 // consumers lists the processes that acted as consumers, sorted, and
 // those running at the horizon.
 func (ex *explainer) consumers() (all, alive []*process) {
-	for _, name := range sortedKeys(ex.ix.procs) {
+	for _, name := range slices.Sorted(maps.Keys(ex.ix.procs)) {
 		p := ex.ix.procs[name]
 		if !p.consumer {
 			continue

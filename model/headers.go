@@ -1,6 +1,8 @@
 package model
 
 import (
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -183,7 +185,7 @@ type ClusterInfo struct {
 // Describe implements Describer.
 func (c *ClusterInfo) Describe(b []byte) []byte {
 	s := len(b)
-	for _, cl := range sortedKeys(c.ClusterAddrTable) {
+	for _, cl := range slices.Sorted(maps.Keys(c.ClusterAddrTable)) {
 		b = append(b, ' ')
 		b = append(b, cl...)
 		b = append(b, ':')
@@ -194,7 +196,7 @@ func (c *ClusterInfo) Describe(b []byte) []byte {
 			b = append(b, n...)
 		}
 	}
-	for _, n := range sortedKeys(c.BrokerAddrTable) {
+	for _, n := range slices.Sorted(maps.Keys(c.BrokerAddrTable)) {
 		b = append(b, " ["...)
 		b = append(b, n...)
 		b = appendBrokerAddrs(b, c.BrokerAddrTable[n].BrokerAddrs)

@@ -1,7 +1,8 @@
 package model
 
 import (
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -342,7 +343,7 @@ func (c *RemotingClient) closeChannel(addr string, end *sim.End) {
 
 // CloseAll closes every channel (client shutdown).
 func (c *RemotingClient) CloseAll() {
-	for _, a := range sortedKeys(c.channels) {
+	for _, a := range slices.Sorted(maps.Keys(c.channels)) {
 		if cw := c.channels[a]; cw.end != nil {
 			cw.end.Close()
 		}
@@ -401,13 +402,4 @@ func (s *RemotingServer) accept(ch *sim.End) {
 		s.p.After(s.idle-quiet, "", check)
 	}
 	s.p.After(s.idle, "", check)
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
 }

@@ -1,6 +1,8 @@
 package report
 
 import (
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -42,7 +44,7 @@ func consoleTopic(view map[string]int64, topic string, brokers []string) (int64,
 func consoleConsumed(view map[string]int64, topic string) (int64, bool) {
 	var n int64
 	found := false
-	for _, k := range sortedKeys(view) {
+	for _, k := range slices.Sorted(maps.Keys(view)) {
 		if parts := strings.Split(k, "/"); len(parts) == 3 && parts[0] == "consumed" && parts[2] == topic {
 			n += view[k]
 			found = true

@@ -1,6 +1,8 @@
 package report
 
 import (
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -155,7 +157,7 @@ func (ev *evidence) count(w window) traffic {
 			t.delivered++
 		}
 	}
-	for _, k := range sortedKeys(acked) {
+	for _, k := range slices.Sorted(maps.Keys(acked)) {
 		if g, ok := got[k]; acked[k] < w.to && (!ok || g >= w.from) {
 			t.waiting++
 		}
@@ -238,7 +240,7 @@ func (ev *evidence) stepsOfKeys() map[string]string {
 		}
 	}
 	out := make(map[string]string, len(at))
-	for _, k := range sortedKeys(at) {
+	for _, k := range slices.Sorted(maps.Keys(at)) {
 		for _, s := range ev.res.Steps {
 			if w := ev.stepWindow(s.Name); w.contains(at[k]) {
 				out[k] = s.Name

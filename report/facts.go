@@ -2,6 +2,8 @@ package report
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"rmqsim/explain"
@@ -78,7 +80,7 @@ func topCause(msgs []*explain.MessageFate) (string, int) {
 		}
 	}
 	best, n := "", 0
-	for _, k := range sortedKeys(counts) {
+	for _, k := range slices.Sorted(maps.Keys(counts)) {
 		if counts[k] > n {
 			best, n = k, counts[k]
 		}

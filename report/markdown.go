@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 )
@@ -124,7 +126,7 @@ func writeRuns(w io.Writer, vs []*variantRuns) {
 			lo, hi = min(lo, x.Events), max(hi, x.Events)
 		}
 		var oc []string
-		for _, k := range sortedKeys(outcomes) {
+		for _, k := range slices.Sorted(maps.Keys(outcomes)) {
 			oc = append(oc, fmt.Sprintf("%s %d", k, outcomes[k]))
 		}
 		events := num(lo)

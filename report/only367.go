@@ -3,7 +3,9 @@ package report
 import (
 	"fmt"
 	"io"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -77,7 +79,7 @@ func producerFacts(runs []*Run) string {
 		counts[p.choice()+", "+p.outcome()]++
 	}
 	var out []string
-	for _, k := range sortedKeys(counts) {
+	for _, k := range slices.Sorted(maps.Keys(counts)) {
 		out = append(out, fmt.Sprintf("%s (%d)", k, counts[k]))
 	}
 	return strings.Join(out, "; ")
@@ -283,7 +285,7 @@ func lastDownNames(runs []*Run) string {
 			seen[r.e3.lastDown] = true
 		}
 	}
-	return joinAnd(sortedKeys(seen))
+	return joinAnd(slices.Sorted(maps.Keys(seen)))
 }
 
 func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }

@@ -2,6 +2,8 @@ package report
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -173,7 +175,7 @@ func dependence(vs []*variantRuns, step string, pred func(*Run) bool, yes, no st
 		out = append(out, fmt.Sprintf("In %s this follows the %s producer's random first nameserver alone (a new Java "+
 			"client shuffles its nameserver list and starts at a random index, §3.4): %s in every run in which it first "+
 			"asked a nameserver that was up, %s in every run in which it first asked one that was down (%s).",
-			names(follows), step, yes, no, joinAnd(sortedKeys(downNS))))
+			names(follows), step, yes, no, joinAnd(slices.Sorted(maps.Keys(downNS)))))
 	}
 	if len(never) > 0 {
 		out = append(out, fmt.Sprintf("In %s, %s in every run, whichever nameserver the %s producer asked first.", names(never), no, step))

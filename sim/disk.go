@@ -1,6 +1,10 @@
 package sim
 
-import "time"
+import (
+	"maps"
+	"slices"
+	"time"
+)
 
 // Disk is a host's storage: append logs and single-value blobs. Written data
 // sits in the OS page cache until synced: a process kill keeps it, a
@@ -41,10 +45,10 @@ func (d *Disk) Blob(name string) *Blob {
 }
 
 func (d *Disk) powerLoss(now Time) {
-	for _, k := range sortedKeys(d.logs) {
+	for _, k := range slices.Sorted(maps.Keys(d.logs)) {
 		d.logs[k].powerLoss()
 	}
-	for _, k := range sortedKeys(d.blobs) {
+	for _, k := range slices.Sorted(maps.Keys(d.blobs)) {
 		d.blobs[k].powerLoss(now)
 	}
 }

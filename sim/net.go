@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"maps"
+	"slices"
 	"strings"
 	"time"
 )
@@ -179,7 +181,7 @@ func (p *Process) Listen(port string, accept func(*End)) string {
 }
 
 func (n *Network) unlisten(p *Process) {
-	for _, a := range sortedKeys(n.listeners) {
+	for _, a := range slices.Sorted(maps.Keys(n.listeners)) {
 		if n.listeners[a].p == p {
 			delete(n.listeners, a)
 		}

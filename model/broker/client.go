@@ -1,6 +1,8 @@
 package broker
 
 import (
+	"maps"
+	"slices"
 	"sort"
 
 	"rmqsim/model"
@@ -122,7 +124,7 @@ func (m *ConsumerManager) unregisterConsumer(group string, ch *sim.End) {
 // doChannelCloseEvent removes a closed channel from every group and
 // notifies the rest of each group (§2.7).
 func (m *ConsumerManager) doChannelCloseEvent(ch *sim.End) {
-	for _, g := range sortedKeys(m.table) {
+	for _, g := range slices.Sorted(maps.Keys(m.table)) {
 		info := m.table[g]
 		if info.channels[ch] == nil {
 			continue
@@ -139,7 +141,7 @@ func (m *ConsumerManager) doChannelCloseEvent(ch *sim.End) {
 // for 120 s, without notifying the group (§2.7).
 func (m *ConsumerManager) scanNotActiveChannel() {
 	now := m.b.p.Now()
-	for _, g := range sortedKeys(m.table) {
+	for _, g := range slices.Sorted(maps.Keys(m.table)) {
 		info := m.table[g]
 		for _, ch := range sortedChannels(info.channels) {
 			if now.Sub(info.channels[ch].lastUpdate) > m.b.cfg.ChannelExpiredTimeout {
@@ -183,14 +185,14 @@ func (m *ProducerManager) registerProducer(group string, ch *sim.End, clientID s
 }
 
 func (m *ProducerManager) doChannelCloseEvent(ch *sim.End) {
-	for _, g := range sortedKeys(m.table) {
+	for _, g := range slices.Sorted(maps.Keys(m.table)) {
 		delete(m.table[g], ch)
 	}
 }
 
 func (m *ProducerManager) scanNotActiveChannel() {
 	now := m.b.p.Now()
-	for _, g := range sortedKeys(m.table) {
+	for _, g := range slices.Sorted(maps.Keys(m.table)) {
 		t := m.table[g]
 		for _, ch := range sortedChannels(t) {
 			if now.Sub(t[ch].lastUpdate) > m.b.cfg.ChannelExpiredTimeout {
@@ -249,15 +251,6 @@ func (b *Broker) getConsumerListByGroup(r *model.GetConsumerListByGroupRequest) 
 		return &model.Response{Code: model.Success, Body: &model.ConsumerList{IDs: info.clientIDs()}}
 	}
 	return &model.Response{Code: model.SystemError, Remark: "no consumer for this group, " + r.ConsumerGroup}
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
 }
 
 // ConsumerIDs lists the client ids of group's channels on this broker,

@@ -1,6 +1,8 @@
 package client
 
 import (
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -167,13 +169,13 @@ func (pc *PushConsumer) Shutdown(done func()) {
 // subscriptionTopics lists subscriptionInner's topics in its
 // ConcurrentHashMap order.
 func (pc *PushConsumer) subscriptionTopics() []string {
-	return javaHashOrder(sortedKeys(pc.subscriptions))
+	return javaHashOrder(slices.Sorted(maps.Keys(pc.subscriptions)))
 }
 
 func (pc *PushConsumer) consumerData() model.ConsumerData {
 	cd := model.ConsumerData{GroupName: pc.group, ConsumeType: "CONSUME_PASSIVELY",
 		MessageModel: pc.cfg.MessageModel, ConsumeFromWhere: pc.cfg.ConsumeFromWhere}
-	for _, t := range sortedKeys(pc.subscriptions) {
+	for _, t := range slices.Sorted(maps.Keys(pc.subscriptions)) {
 		cd.Subscriptions = append(cd.Subscriptions, *pc.subscriptions[t])
 	}
 	return cd

@@ -1,6 +1,8 @@
 package client
 
 import (
+	"maps"
+	"slices"
 	"sort"
 
 	"rmqsim/model"
@@ -26,10 +28,10 @@ func (c *Instance) sendHeartbeatToAllBrokerWithLock(done func()) {
 // every consumer with its subscriptions.
 func (c *Instance) prepareHeartbeatData() *model.HeartbeatData {
 	hb := &model.HeartbeatData{ClientID: c.clientID}
-	for _, g := range sortedKeys(c.producers) {
+	for _, g := range slices.Sorted(maps.Keys(c.producers)) {
 		hb.ProducerGroups = append(hb.ProducerGroups, g)
 	}
-	for _, g := range sortedKeys(c.consumers) {
+	for _, g := range slices.Sorted(maps.Keys(c.consumers)) {
 		hb.ConsumerDatas = append(hb.ConsumerDatas, c.consumers[g].consumerData())
 	}
 	return hb
@@ -43,7 +45,7 @@ func (c *Instance) sendHeartbeatToAllBroker(done func()) {
 	hb := c.prepareHeartbeatData()
 	consumerEmpty := len(hb.ConsumerDatas) == 0
 	var addrs []string
-	for _, name := range javaHashOrder(sortedKeys(c.brokerAddrTable)) {
+	for _, name := range javaHashOrder(slices.Sorted(maps.Keys(c.brokerAddrTable))) {
 		table := c.brokerAddrTable[name]
 		for _, id := range model.SortedBrokerIDs(table) {
 			if consumerEmpty && id != 0 {
@@ -71,7 +73,7 @@ func (c *Instance) sendHeartbeatToAllBroker(done func()) {
 // (§5.7); the broker then notifies the group.
 func (c *Instance) unregisterClient(producerGroup, consumerGroup string, done func()) {
 	var addrs []string
-	for _, name := range javaHashOrder(sortedKeys(c.brokerAddrTable)) {
+	for _, name := range javaHashOrder(slices.Sorted(maps.Keys(c.brokerAddrTable))) {
 		table := c.brokerAddrTable[name]
 		for _, id := range model.SortedBrokerIDs(table) {
 			addrs = append(addrs, table[id])
@@ -138,7 +140,7 @@ func (c *Instance) findConsumerIdList(topic, group string, cb func(ids []string,
 // persistAllConsumerOffset is the 5 s task: each consumer's offsets of its
 // assigned queues, oneway (§5.7).
 func (c *Instance) persistAllConsumerOffset(done func()) {
-	groups := sortedKeys(c.consumers)
+	groups := slices.Sorted(maps.Keys(c.consumers))
 	var next func(i int)
 	next = func(i int) {
 		if i == len(groups) || !c.Running() {
@@ -186,7 +188,7 @@ func (r *rebalanceService) run() {
 		return
 	}
 	r.busy = true
-	groups := sortedKeys(r.c.consumers)
+	groups := slices.Sorted(maps.Keys(r.c.consumers))
 	var next func(i int)
 	next = func(i int) {
 		if i < len(groups) && r.c.Running() {

@@ -1,6 +1,8 @@
 package client
 
 import (
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -244,10 +246,10 @@ func (c *Instance) processRequest(addr string, in *sim.Inbound) {
 // the process stream.
 func (c *Instance) topicList() []string {
 	var keys []string
-	for _, g := range sortedKeys(c.consumers) {
+	for _, g := range slices.Sorted(maps.Keys(c.consumers)) {
 		keys = append(keys, c.consumers[g].subscriptionTopics()...)
 	}
-	for _, g := range sortedKeys(c.producers) {
+	for _, g := range slices.Sorted(maps.Keys(c.producers)) {
 		keys = append(keys, c.producers[g].publishTopicList()...)
 	}
 	out := javaHashOrder(keys)
@@ -256,13 +258,4 @@ func (c *Instance) topicList() []string {
 		c.rand().Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
 	}
 	return out
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
 }

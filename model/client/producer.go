@@ -1,6 +1,8 @@
 package client
 
 import (
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -121,7 +123,7 @@ func (p *Producer) Shutdown(done func()) {
 	})
 }
 
-func (p *Producer) publishTopicList() []string { return sortedKeys(p.publish) }
+func (p *Producer) publishTopicList() []string { return slices.Sorted(maps.Keys(p.publish)) }
 
 func (p *Producer) updateTopicPublishInfo(topic string, info *TopicPublishInfo) {
 	p.publish[topic] = info

@@ -1,6 +1,8 @@
 package client
 
 import (
+	"maps"
+	"slices"
 	"sort"
 	"time"
 
@@ -220,7 +222,7 @@ func (f *faultStrategy) pickOneAtLeast(c *Instance) string {
 	}
 	now := c.p.Now()
 	items := make([]*faultItem, 0, len(f.items))
-	for _, k := range sortedKeys(f.items) {
+	for _, k := range slices.Sorted(maps.Keys(f.items)) {
 		items = append(items, f.items[k])
 	}
 	sort.SliceStable(items, func(i, j int) bool {

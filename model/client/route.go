@@ -1,6 +1,8 @@
 package client
 
 import (
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -113,11 +115,11 @@ func (c *Instance) applyRoute(topic string, def *Producer, resp *model.Response,
 	}
 	info := newPublishInfo(topic, route)
 	info.HaveRoute, info.FetchedAt, info.NameServer = true, entry.confirmedAt, ns
-	for _, g := range sortedKeys(c.producers) {
+	for _, g := range slices.Sorted(maps.Keys(c.producers)) {
 		c.producers[g].updateTopicPublishInfo(topic, info)
 	}
 	sub := newSubscribeInfo(topic, route)
-	for _, g := range sortedKeys(c.consumers) {
+	for _, g := range slices.Sorted(maps.Keys(c.consumers)) {
 		c.consumers[g].updateTopicSubscribeInfo(topic, sub)
 	}
 	c.routes[topic] = entry
@@ -127,12 +129,12 @@ func (c *Instance) applyRoute(topic string, def *Producer, resp *model.Response,
 // needUpdate is isNeedUpdateTopicRouteInfo: a producer without a usable
 // publish info or a consumer subscribed without subscribe info.
 func (c *Instance) needUpdate(topic string) bool {
-	for _, g := range sortedKeys(c.producers) {
+	for _, g := range slices.Sorted(maps.Keys(c.producers)) {
 		if c.producers[g].isPublishTopicNeedUpdate(topic) {
 			return true
 		}
 	}
-	for _, g := range sortedKeys(c.consumers) {
+	for _, g := range slices.Sorted(maps.Keys(c.consumers)) {
 		if c.consumers[g].isSubscribeTopicNeedUpdate(topic) {
 			return true
 		}
@@ -260,7 +262,7 @@ func (c *Instance) cleanOfflineBroker(done func()) {
 			done()
 			return
 		}
-		for _, name := range sortedKeys(c.brokerAddrTable) {
+		for _, name := range slices.Sorted(maps.Keys(c.brokerAddrTable)) {
 			addrs := c.brokerAddrTable[name]
 			for _, id := range model.SortedBrokerIDs(addrs) {
 				if !c.addrInRoutes(addrs[id]) {
@@ -277,7 +279,7 @@ func (c *Instance) cleanOfflineBroker(done func()) {
 }
 
 func (c *Instance) addrInRoutes(addr string) bool {
-	for _, t := range sortedKeys(c.routes) {
+	for _, t := range slices.Sorted(maps.Keys(c.routes)) {
 		for _, bd := range c.routes[t].route.BrokerDatas {
 			for _, a := range bd.BrokerAddrs {
 				if a == addr {

@@ -1,6 +1,8 @@
 package namesrv
 
 import (
+	"maps"
+	"slices"
 	"sort"
 	"time"
 
@@ -135,7 +137,7 @@ func (m *RouteInfoManager) UnregisterBroker(r *model.UnregisterBrokerRequest) {
 // removeTopicByBrokerName deletes a broker's QueueData from every topic;
 // a topic left with none is dropped (facts §1.4).
 func (m *RouteInfoManager) removeTopicByBrokerName(brokerName string) {
-	for _, topic := range sortedKeys(m.topicQueueTable) {
+	for _, topic := range slices.Sorted(maps.Keys(m.topicQueueTable)) {
 		list := m.topicQueueTable[topic]
 		kept := list[:0]
 		for _, qd := range list {
@@ -187,7 +189,7 @@ func cloneBrokerData(bd *model.BrokerData) model.BrokerData {
 // returns the addrs removed.
 func (m *RouteInfoManager) ScanNotActiveBroker(now sim.Time, expired time.Duration) []string {
 	var removed []string
-	for _, addr := range sortedKeys(m.brokerLiveTable) {
+	for _, addr := range slices.Sorted(maps.Keys(m.brokerLiveTable)) {
 		live := m.brokerLiveTable[addr]
 		if live == nil || now.Sub(live.LastUpdateTimestamp) <= expired {
 			continue
@@ -210,7 +212,7 @@ func (m *RouteInfoManager) ScanNotActiveBroker(now sim.Time, expired time.Durati
 func (m *RouteInfoManager) OnChannelDestroy(remoteAddr string, ch *sim.End) string {
 	found := ""
 	if ch != nil {
-		for _, addr := range sortedKeys(m.brokerLiveTable) {
+		for _, addr := range slices.Sorted(maps.Keys(m.brokerLiveTable)) {
 			if m.brokerLiveTable[addr].Channel == ch {
 				found = addr
 				break
@@ -225,7 +227,7 @@ func (m *RouteInfoManager) OnChannelDestroy(remoteAddr string, ch *sim.End) stri
 	}
 	delete(m.brokerLiveTable, found)
 	nameFound, removeName := "", false
-	for _, name := range sortedKeys(m.brokerAddrTable) {
+	for _, name := range slices.Sorted(maps.Keys(m.brokerAddrTable)) {
 		bd := m.brokerAddrTable[name]
 		for _, id := range model.SortedBrokerIDs(bd.BrokerAddrs) {
 			if bd.BrokerAddrs[id] == found {
@@ -246,7 +248,7 @@ func (m *RouteInfoManager) OnChannelDestroy(remoteAddr string, ch *sim.End) stri
 		return ""
 	}
 	if removeName {
-		for _, cluster := range sortedKeys(m.clusterAddrTable) {
+		for _, cluster := range slices.Sorted(maps.Keys(m.clusterAddrTable)) {
 			names := m.clusterAddrTable[cluster]
 			if names[nameFound] {
 				delete(names, nameFound)
@@ -268,27 +270,18 @@ func (m *RouteInfoManager) GetAllClusterInfo() *model.ClusterInfo {
 		ci.BrokerAddrTable[name] = cloneBrokerData(bd)
 	}
 	for cluster, names := range m.clusterAddrTable {
-		ci.ClusterAddrTable[cluster] = sortedKeys(names)
+		ci.ClusterAddrTable[cluster] = slices.Sorted(maps.Keys(names))
 	}
 	return ci
 }
 
 // GetAllTopicList is getAllTopicList (GET_ALL_TOPIC_LIST_FROM_NAMESERVER, §7).
 func (m *RouteInfoManager) GetAllTopicList() *model.TopicList {
-	return &model.TopicList{TopicList: sortedKeys(m.topicQueueTable)}
+	return &model.TopicList{TopicList: slices.Sorted(maps.Keys(m.topicQueueTable))}
 }
 
 // BrokerLive returns addr's liveness entry (nil if absent), for tests.
 func (m *RouteInfoManager) BrokerLive(addr string) *BrokerLiveInfo { return m.brokerLiveTable[addr] }
 
 // BrokerNames lists brokerAddrTable's names, sorted.
-func (m *RouteInfoManager) BrokerNames() []string { return sortedKeys(m.brokerAddrTable) }
-
-func sortedKeys[V any](m map[string]V) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
-}
+func (m *RouteInfoManager) BrokerNames() []string { return slices.Sorted(maps.Keys(m.brokerAddrTable)) }
