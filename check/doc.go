@@ -93,14 +93,27 @@
 //   - A send attempt is append(key). The attempt a SendReturn with a
 //     Status settles returns its QueueOffset, over [SendAttempt,
 //     SendReturn]. Attempts that failed, sends that returned Err and sends
-//     that never returned are pending: output unknown, return at infinity
-//     (so "never applied" is the same as "applied after everything").
+//     that never returned are pending: return at infinity (so "never
+//     applied" is the same as "applied after everything"). Where the
+//     history has the brokers' ground truth (Stored records), it settles
+//     what the client could not see: a pending attempt whose key a master
+//     stored at that queue, at an offset no acknowledged return claims,
+//     appended at that offset; one whose key was never stored there is no
+//     operation. Without Stored records the output stays unknown. (A
+//     black-box checker could not do this; without it, thousands of
+//     refused attempts to a dead broker, each "maybe appended", make the
+//     search explode.)
 //   - A Pull is read(offset) → its answer. FOUND must hold consecutive
 //     offsets from the requested one, each with its key: tag filtering is
 //     assumed off. NO_NEW_MSG means the log ends at or before the offset,
 //     OFFSET_ILLEGAL beyond it; other answers constrain nothing; pulls
-//     with Err, and %RETRY%, %DLQ%, SCHEDULE_TOPIC_XXXX queues (no
-//     client appends), are left out.
+//     with Err, NO_MATCHED_MSG answers without messages (tag filtering, or
+//     a slave's PULL_RETRY_IMMEDIATELY: they constrain nothing), and
+//     %RETRY%, %DLQ%, SCHEDULE_TOPIC_XXXX queues (no client appends), are
+//     left out. A run of the same empty answer at the same offset by the
+//     same client, with no other operation of the queue between, keeps
+//     only its last read: in an append-only log an empty answer legal at
+//     some moment is legal at every earlier one (sound and complete).
 //   - A Lost record on a master copy truncates the log at its offset, so
 //     declared losses are part of the specification (their cost is judged
 //     by no-acked-lost) and the check asks whether clients saw one atomic

@@ -90,6 +90,19 @@ type builder struct {
 	restarted map[string]bool // brokerName → its master process exited
 	// carried: commits riding on a pull, acknowledged by its response.
 	carried map[pullKey]opRef
+	// lastRead: each client's latest read op of a queue (index in its part).
+	lastRead map[pullKey]int
+	// unclaimed: per (queue, key), offsets at which a master stored a
+	// producer's send that no acknowledged return accounts for; pending
+	// attempts take them (see pending). anyStored: the history has the
+	// brokers' ground truth at all.
+	unclaimed map[storeKey][]int64
+	anyStored bool
+}
+
+type storeKey struct {
+	q   qid
+	key string
 }
 
 type (
@@ -109,10 +122,12 @@ func buildOps(h *history.History) []*part {
 	b := &builder{st: newStamper(h), parts: map[partKey]*part{}, topics: map[string]string{},
 		masters: map[string]map[string]bool{}, brokerOf: map[string]string{},
 		replicas: map[copyCoord]bool{}, open: map[string][]attempt{}, sendCall: map[string]int64{},
-		restarted: map[string]bool{}, carried: map[pullKey]opRef{}}
+		restarted: map[string]bool{}, carried: map[pullKey]opRef{}, lastRead: map[pullKey]int{},
+		unclaimed: map[storeKey][]int64{}}
 	for i := range h.Records {
 		b.learn(&h.Records[i])
 	}
+	b.claimAcknowledged(h)
 	for i := range h.Records {
 		b.add(&h.Records[i])
 	}
@@ -148,6 +163,11 @@ func (b *builder) learn(r *history.Record) {
 	case history.Stored:
 		if r.Detail != "replica" && r.Proc != "" {
 			b.brokerOf[r.Proc] = r.Broker
+		}
+		if r.Detail == "" && r.Broker != "" {
+			b.anyStored = true
+			k := storeKey{b.queue(r), r.Key}
+			b.unclaimed[k] = append(b.unclaimed[k], r.QueueOffset)
 		}
 	case history.Lost:
 		b.anyLost = true
@@ -279,11 +299,44 @@ func (b *builder) add(r *history.Record) {
 	}
 }
 
-// pending adds an append whose outcome nobody saw: output unknown, return
-// at infinity, so the model may place it anywhere after its call,
-// including after everything (the same as never applied).
+// claimAcknowledged removes from unclaimed the offsets that acknowledged
+// returns report, so that only copies nobody saw remain for pending
+// attempts.
+func (b *builder) claimAcknowledged(h *history.History) {
+	for i := range h.Records {
+		r := &h.Records[i]
+		if r.Kind != history.SendReturn || r.Status == "" || r.Err != "" || r.Broker == "" {
+			continue
+		}
+		k := storeKey{b.queue(r), r.Key}
+		if offs := b.unclaimed[k]; len(offs) > 0 {
+			b.unclaimed[k] = slices.DeleteFunc(offs, func(o int64) bool { return o == r.QueueOffset })
+		}
+	}
+}
+
+// pending adds an append whose outcome the client never saw (its attempt
+// threw, or it never returned): return at infinity, so the model may place
+// it anywhere after its call. Where the history has the brokers' ground
+// truth, it settles what the client could not see: an attempt whose key a
+// master stored at that queue (at an offset no acknowledged return
+// claims) appended there, at that offset; one whose key was never stored
+// there appended nothing and is no operation. A black-box checker could
+// not do this; the simulator sees the store, and without it thousands of
+// refused attempts to a dead broker (each "maybe appended") make the
+// search explode. Without Stored records the output stays unknown.
 func (b *builder) pending(a attempt, more ...int64) {
-	b.op(b.part("log", "", a.q), a.proc, appendIn{a.key}, appendOut{},
+	out := appendOut{}
+	if b.anyStored {
+		k := storeKey{a.q, a.key}
+		offs := b.unclaimed[k]
+		if len(offs) == 0 {
+			return
+		}
+		out = appendOut{offset: offs[0], known: true}
+		b.unclaimed[k] = offs[1:]
+	}
+	b.op(b.part("log", "", a.q), a.proc, appendIn{a.key}, out,
 		b.st.at(a.seq), b.st.infinity, seqs(append([]int64{a.seq}, more...)...)...)
 }
 
@@ -330,13 +383,40 @@ func (b *builder) addPull(r *history.Record) {
 			op.Return, op.Metadata = b.st.at(r.Seq), m
 		}
 	}
-	if r.Err != "" || systemTopic(q.topic) {
+	if r.Err != "" || systemTopic(q.topic) || saysNothing(r) {
 		return
 	}
 	p := b.part("log", "", q)
-	i := b.op(p, r.Proc, readIn{r.QueueOffset}, readOut{status: r.Status, msgs: r.Msgs},
-		b.st.call(r), b.st.at(r.Seq), r.Seq)
+	out := readOut{status: r.Status, msgs: r.Msgs}
+	if n := len(p.ops); n > 0 && len(r.Msgs) == 0 && b.lastRead[k] == n-1 {
+		// The same client read the same empty answer at the same offset
+		// just before, with no other operation of this queue between:
+		// keep only the later read. In an append-only log an empty answer
+		// that is legal at some moment is legal at every earlier one, so
+		// the later read implies the earlier (sound and complete). A
+		// consumer spinning on a lagging slave (PULL_RETRY_IMMEDIATELY,
+		// facts §2.4) makes thousands of these.
+		prev := &p.ops[n-1]
+		if in, ok := prev.Input.(readIn); ok && in.offset == r.QueueOffset {
+			if po, ok := prev.Output.(readOut); ok && po.status == out.status && len(po.msgs) == 0 {
+				m := prev.Metadata.(opMeta)
+				prev.Call, prev.Return = b.st.call(r), b.st.at(r.Seq)
+				prev.Metadata = opMeta{proc: m.proc, seqs: []int64{r.Seq}}
+				b.markSlave(p, n-1, r.BrokerAddr)
+				return
+			}
+		}
+	}
+	i := b.op(p, r.Proc, readIn{r.QueueOffset}, out, b.st.call(r), b.st.at(r.Seq), r.Seq)
+	b.lastRead[k] = i
 	b.markSlave(p, i, r.BrokerAddr)
+}
+
+// saysNothing: a pull that found no message for the subscription
+// (NO_MATCHED_MSG: tags filtered, or a slave's PULL_RETRY_IMMEDIATELY)
+// constrains no log state, so it is no operation for porcupine.
+func saysNothing(r *history.Record) bool {
+	return r.Status == "NO_MATCHED_MSG" && len(r.Msgs) == 0
 }
 
 // addOffset adds an offset read (recorded when it returns) or a commit (a

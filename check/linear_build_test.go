@@ -1,0 +1,109 @@
+package check
+
+import (
+	"testing"
+	"time"
+
+	"rmqsim/history"
+)
+
+// buildHistory appends records, assigning Seq and a 1 ms clock.
+func buildHistory(recs ...history.Record) *history.History {
+	h := &history.History{}
+	for i, r := range recs {
+		r.At = time.Duration(i) * time.Millisecond
+		if r.Kind == history.Pull {
+			r.Start = r.At // called when it returned: after every earlier record
+		}
+		h.Add(r)
+	}
+	return h
+}
+
+func sendOK(key string, off int64) []history.Record {
+	q := history.Record{Topic: "T", Broker: "broker-a", QueueID: 0, BrokerAddr: "master-a:10911"}
+	call, att, ret, st := q, q, q, q
+	call.Kind, call.Key, call.Proc = history.SendCall, key, "p"
+	att.Kind, att.Key, att.Proc, att.Attempt = history.SendAttempt, key, "p", 1
+	ret.Kind, ret.Key, ret.Proc, ret.Status, ret.QueueOffset = history.SendReturn, key, "p", "SEND_OK", off
+	st.Kind, st.Key, st.Proc, st.QueueOffset = history.Stored, key, "master-a/broker", off
+	return []history.Record{call, att, st, ret}
+}
+
+func slavePulls(n int, status string, off int64) []history.Record {
+	var out []history.Record
+	for range n {
+		out = append(out, history.Record{Kind: history.Pull, Proc: "c", Group: "g", Topic: "T", Broker: "broker-a",
+			QueueID: 0, BrokerAddr: "slave-a:10911", QueueOffset: off, NextOffset: off, Status: status})
+	}
+	return out
+}
+
+func logOps(t *testing.T, h *history.History) *part {
+	t.Helper()
+	for _, p := range buildOps(h) {
+		if p.kind == "log" {
+			return p
+		}
+	}
+	t.Fatal("no log partition")
+	return nil
+}
+
+// TestRepeatedEmptyReadsCollapse: a client spinning on the same empty
+// answer at the same offset becomes one read (the last), which keeps the
+// verdict: stale when the offset had been appended, legal when not.
+// NO_MATCHED_MSG answers constrain nothing and become no operation.
+func TestRepeatedEmptyReadsCollapse(t *testing.T) {
+	cases := []struct {
+		name   string
+		pulls  []history.Record
+		ops    int
+		result Verdict
+	}{
+		{"stale NO_NEW_MSG at an appended offset", slavePulls(1000, "NO_NEW_MSG", 0), 2, Fail},
+		{"NO_NEW_MSG past the end", slavePulls(1000, "NO_NEW_MSG", 1), 2, Pass},
+		{"NO_MATCHED_MSG says nothing", slavePulls(1000, "NO_MATCHED_MSG", 0), 1, Pass},
+	}
+	for _, c := range cases {
+		h := buildHistory(append(sendOK("k0", 0), c.pulls...)...)
+		if p := logOps(t, h); len(p.ops) != c.ops {
+			t.Errorf("%s: %d operations, want %d", c.name, len(p.ops), c.ops)
+		}
+		res, err := CheckLinearizability(h, LinearOptions{Timeout: 10 * time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v := res.Outcomes[0].Verdict(); v != c.result {
+			t.Errorf("%s: %s, want %s", c.name, v, c.result)
+		}
+	}
+}
+
+// TestPendingAttemptsSettledByStore: an attempt whose outcome the client
+// never saw appends nothing if no master stored its key there, and
+// appends at the stored offset if one did.
+func TestPendingAttemptsSettledByStore(t *testing.T) {
+	q := history.Record{Topic: "T", Broker: "broker-a", QueueID: 0, BrokerAddr: "master-a:10911", Proc: "p"}
+	refused, timedOut := q, q
+	refused.Kind, refused.Key = history.SendAttempt, "k1"
+	timedOut.Kind, timedOut.Key = history.SendAttempt, "k2"
+	fail1, fail2 := q, q
+	fail1.Kind, fail1.Key, fail1.Err = history.SendAttemptFail, "k1", "RemotingConnectException: connect to master-a:10911 failed"
+	fail2.Kind, fail2.Key, fail2.Err = history.SendAttemptFail, "k2", "RemotingTimeoutException: wait response timeout"
+	stored := q
+	stored.Kind, stored.Key, stored.Proc, stored.QueueOffset = history.Stored, "k2", "master-a/broker", 1
+	recs := append(sendOK("k0", 0), refused, fail1, timedOut, stored, fail2)
+	p := logOps(t, buildHistory(recs...))
+	var keys []string
+	for _, op := range p.ops {
+		in := op.Input.(appendIn)
+		keys = append(keys, in.key)
+		if out := op.Output.(appendOut); in.key == "k2" && (!out.known || out.offset != 1) {
+			t.Errorf("k2: output %+v, want the stored offset 1", out)
+		}
+	}
+	if len(keys) != 2 || keys[0] != "k0" || keys[1] != "k2" {
+		t.Errorf("appends %v, want [k0 k2]: the refused k1 was never stored, so it appends nothing", keys)
+	}
+}
