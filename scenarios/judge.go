@@ -30,10 +30,16 @@ const defaultLinearTimeout = 10 * time.Second
 // and message counters (package check), the fates and causes (package
 // explain), the stored ground truth and the expectations. healAt is when
 // the scenario's judge.healAt came (0: not declared or never came).
-func judge(res *Result, healAt time.Duration) {
+func judge(res *Result, healAt time.Duration, visualize string) error {
 	h := res.History
 	end := time.Duration(res.SimTimeMs) * time.Millisecond
-	rep, err := check.Judge(h, res.Spec.checkConfig(healAt, end))
+	cfg := res.Spec.checkConfig(healAt, end)
+	cfg.Linear.VisualizePath = visualize
+	rep, err := check.Judge(h, cfg)
+	if err != nil && visualize != "" && len(rep.Properties) > 0 {
+		// The report is complete; only the HTML could not be written.
+		return fmt.Errorf("writing the linearizability visualisation: %w", err)
+	}
 	if err != nil {
 		// The configuration was validated at load time, so this is a
 		// history the recorder should never write.
@@ -53,6 +59,7 @@ func judge(res *Result, healAt time.Duration) {
 	res.Fates = maps.Clone(ex.FateCounts)
 	res.StoredByBroker = storedByBroker(h)
 	res.Expectations = expectations(res.Spec.Expect, res.Verdicts)
+	return nil
 }
 
 // checkConfig is the judges' configuration from the scenario's judge

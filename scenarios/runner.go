@@ -24,6 +24,10 @@ type RunOptions struct {
 	Overrides []string
 	// TraceWriter, if set, receives the trace, one line per event.
 	TraceWriter io.Writer
+	// VisualizePath, if set, is where porcupine's HTML visualisation goes
+	// when a queue log or a committed offset is not linearizable (with the
+	// faults as annotations); nothing is written otherwise.
+	VisualizePath string
 
 	// build wires the cluster into the world; nil means the model's
 	// cluster.Build. Tests of the timeline give a stand-in.
@@ -79,7 +83,9 @@ func Run(sc *Scenario, opts RunOptions) (*Result, error) {
 		History: h, Spec: s, Config: cfg, Cluster: &spec,
 	}
 	res.Steps = tl.stepResults(h)
-	judge(res, tl.healAt)
+	if err := judge(res, tl.healAt, opts.VisualizePath); err != nil {
+		return nil, err
+	}
 	return res, nil
 }
 

@@ -31,13 +31,14 @@ func (f *runFlags) register(fs *flag.FlagSet) {
 
 // timedRun loads and runs the scenario, measuring the run's wall time
 // (the only wall-clock value anywhere in a Result).
-func (f *runFlags) timedRun(name string, trace io.Writer) (*scenarios.Result, error) {
+func (f *runFlags) timedRun(name string, trace io.Writer, visualize string) (*scenarios.Result, error) {
 	sc, err := scenarios.Find(name)
 	if err != nil {
 		return nil, err
 	}
 	start := time.Now()
-	res, err := scenarios.Run(sc, scenarios.RunOptions{Variant: f.variant, Seed: f.seed, Overrides: f.sets, TraceWriter: trace})
+	res, err := scenarios.Run(sc, scenarios.RunOptions{Variant: f.variant, Seed: f.seed, Overrides: f.sets,
+		TraceWriter: trace, VisualizePath: visualize})
 	if err != nil {
 		return nil, err
 	}
@@ -49,7 +50,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("run", "run SCENARIO [-variant V] [-seed N] [-set key=value]... [-json] [-out DIR] [-trace FILE]", stderr)
 	var f runFlags
 	f.register(fs)
-	out := fs.String("out", "", "write result.json, history.jsonl and trace.txt into `DIR`")
+	out := fs.String("out", "", "write result.json, history.jsonl and trace.txt into `DIR` (and linearizability.html when a queue log or offset is not linearizable)")
 	tracePath := fs.String("trace", "", "write the trace, one line per event, to `FILE`")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
@@ -64,7 +65,11 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		return badInput(stderr, err)
 	}
 	fmt.Fprintf(stderr, "simulate: running %s\n", describeRun(pos[0], f.variant, f.seed))
-	res, err := f.timedRun(pos[0], traces)
+	viz := ""
+	if *out != "" {
+		viz = filepath.Join(*out, "linearizability.html")
+	}
+	res, err := f.timedRun(pos[0], traces, viz)
 	if cerr := closeTraces(); err == nil && cerr != nil {
 		err = cerr
 	}
@@ -74,6 +79,9 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	if *out != "" {
 		if err := writeOut(*out, res); err != nil {
 			return badInput(stderr, err)
+		}
+		if v := res.Judgement.Visualization; v != "" {
+			fmt.Fprintf(stderr, "simulate: not linearizable: porcupine's visualisation is %s\n", v)
 		}
 	}
 	if f.json {
@@ -105,7 +113,7 @@ func cmdExplain(args []string, stdout, stderr io.Writer) int {
 		return exitBadInput
 	}
 	fmt.Fprintf(stderr, "simulate: running %s\n", describeRun(pos[0], f.variant, f.seed))
-	res, err := f.timedRun(pos[0], nil)
+	res, err := f.timedRun(pos[0], nil, "")
 	if err != nil {
 		return badInput(stderr, err)
 	}
