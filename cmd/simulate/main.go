@@ -1,10 +1,3 @@
-// Command simulate runs rmqsim scenarios: list them, run one, explain the
-// fate of every message, print the parameters, and reproduce the field
-// experiment. It is a thin layer over package scenarios (runs), explain
-// (fates) and report (the field experiment's report).
-//
-// Exit status: 0 when every expectation of the scenario holds, 1 when one
-// fails, 2 on bad input (the message names file, line and field).
 package main
 
 import (
