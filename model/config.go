@@ -239,8 +239,6 @@ type ConsumerConfig struct {
 	ReconsumeLaterDelay time.Duration `key:"reconsumeLaterDelay"`
 	// MessageModel: CLUSTERING (default) or BROADCASTING.
 	MessageModel string `key:"messageModel" enum:"CLUSTERING,BROADCASTING"`
-	// Orderly: a MessageListenerOrderly (per-queue order promised).
-	Orderly bool `key:"orderly"`
 }
 
 // DashboardConfig: facts §7.

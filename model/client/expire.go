@@ -10,7 +10,7 @@ import (
 // (15 min), first after one period (§5.6). The Go client's own cleaner is
 // not modelled (facts §8 is silent on it).
 func (pc *PushConsumer) startCleanExpireMsg() {
-	if pc.c.goClient || pc.cfg.Orderly || pc.cfg.ConsumeTimeout <= 0 {
+	if pc.c.goClient || pc.cfg.ConsumeTimeout <= 0 {
 		return
 	}
 	every := pc.cfg.ConsumeTimeout
