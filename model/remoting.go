@@ -138,21 +138,36 @@ func (c *RemotingClient) InvokeSync(addr string, req *Request, timeout time.Dura
 			return
 		}
 		left := timeout - cost
+		deadline := c.p.Now().Add(left)
 		end.Call(req, left, func(m sim.Message, err error) {
-			switch err {
-			case nil:
+			switch {
+			case err == nil:
 				cb(m.(*Response), nil)
-			case sim.ErrTimeout:
+			case err == sim.ErrTimeout:
 				if c.cfg.ClientCloseSocketIfTimeout {
 					c.closeChannel(key, end)
 				}
 				cb(nil, errTimeoutWait(key, left))
+			case end.CloseReason() == sim.CloseByPeer:
+				c.waitOutFIN(deadline, func() { cb(nil, errTimeoutWait(key, left)) })
 			default:
 				c.closeChannel(key, end)
 				cb(nil, errSendRequest(key))
 			}
 		})
 	})
+}
+
+// waitOutFIN delivers a call's outcome at its deadline when the peer
+// closed the channel with a FIN (its process ended). Netty 4.0 (4.8.0
+// uses 4.0.42) closes such a channel from its read loop
+// (AbstractNioByteChannel.closeOnRead → unsafe.close), which bypasses the
+// pipeline's close(), so NettyConnectManageHandler.close never calls
+// failFast: the request waits out its timeout (facts §6: "sends in flight
+// when it died time out"). A reset (RST) is a read error instead:
+// exceptionCaught → closeChannel → close() → failFast, at once (§3.5).
+func (c *RemotingClient) waitOutFIN(deadline sim.Time, fn func()) {
+	c.p.After(max(0, deadline.Sub(c.p.Now())), "", fn)
 }
 
 // InvokeAsync is NettyRemotingClient.invokeAsync (facts §4.4, §5.5). The
@@ -184,12 +199,15 @@ func (c *RemotingClient) InvokeAsync(addr string, req *Request, timeout time.Dur
 			grace = 0
 		}
 		sent(nil)
+		deadline := c.p.Now().Add(left + grace)
 		end.Call(req, left+grace, func(m sim.Message, err error) {
-			switch err {
-			case nil:
+			switch {
+			case err == nil:
 				cb(m.(*Response), nil)
-			case sim.ErrTimeout:
+			case err == sim.ErrTimeout:
 				cb(nil, errTimeoutWait(key, left))
+			case end.CloseReason() == sim.CloseByPeer:
+				c.waitOutFIN(deadline, func() { cb(nil, errTimeoutWait(key, left)) })
 			default:
 				cb(nil, errSendRequest(key))
 			}

@@ -228,21 +228,28 @@ func test6RestartInFlightDuplicate(t *testing.T) {
 	r.at(26*time.Second, func() { r.c.Kill("master01", ServiceBroker) })
 	r.at(40*time.Second, func() { r.w.Host("master01").Start(ServiceBroker) })
 	r.runTo(2 * time.Minute)
+	// The kill closes the channel with a FIN, which Netty 4.0 handles
+	// without failFast: the in-flight request waits out the whole budget
+	// (§6 "sends in flight when it died time out"; see RemotingClient.waitOutFIN).
 	att := between(r.recs(history.SendAttempt, "p"), 20*time.Second, time.Hour)
 	fail := r.recs(history.SendAttemptFail, "p")
 	res := s.res[0]
-	if len(att) != 2 || att[0].Broker != "broker-a" || att[1].Broker != "broker-b" || len(fail) != 1 ||
-		!near(fail[0].At, 26*time.Second, 5*time.Millisecond) || res.ex != nil || res.r.Status != client.StatusSendOK {
-		t.Fatalf("attempts %v, failures %v, result %v %v; want broker-a failing at the kill, then SEND_OK on broker-b", att, fail, res.r, res.ex)
+	if len(att) != 1 || att[0].Broker != "broker-a" || len(fail) != 1 || !near(fail[0].At, 28*time.Second, 5*time.Millisecond) ||
+		!strings.Contains(fail[0].Err, "RemotingTimeoutException") || res.ex == nil ||
+		!strings.Contains(res.ex.String(), "sendDefaultImpl call timeout") {
+		t.Fatalf("attempts %v, failures %v, result %v %v; want broker-a timing out at 28 s, then sendDefaultImpl call timeout", att, fail, res.r, res.ex)
 	}
+	// Yet broker-a had stored it (page cache survives a kill): the consumer
+	// gets it after the restart. An application that resends it on the
+	// exception stores and delivers it twice (the "possible duplicates").
 	stored := map[string]bool{}
 	for _, rec := range r.recs(history.Stored, "") {
 		if rec.Key == "NameServer Test0" && rec.Detail == "" {
 			stored[rec.Broker] = true
 		}
 	}
-	expect(t, stored["broker-a"] && stored["broker-b"], "stored on %v, want both brokers", stored)
-	expect(t, r.delivered("c")["NameServer Test0"] == 2, "delivered %d times, want 2 (a duplicate)", r.delivered("c")["NameServer Test0"])
+	expect(t, stored["broker-a"] && !stored["broker-b"], "stored on %v, want broker-a only", stored)
+	expect(t, r.delivered("c")["NameServer Test0"] == 1, "delivered %d times, want once (after the restart)", r.delivered("c")["NameServer Test0"])
 }
 
 // test6RestartedSlaveNoMaster: slave01 restarted while every nameserver is
