@@ -27,7 +27,7 @@ func (r *Recorder) History() *history.History { return r.h }
 func (r *Recorder) Add(rec history.Record) {
 	rec.At = r.w.Now().Duration()
 	seq := r.h.Add(rec)
-	r.w.Trace("record", rec.Proc, string(r.describe(&rec, seq)))
+	r.w.TraceBytes("record", rec.Proc, r.describe(&rec, seq))
 	for _, fn := range r.watches {
 		fn(&r.h.Records[seq])
 	}

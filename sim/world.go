@@ -199,9 +199,15 @@ func (w *World) TraceLines() int64 { return w.tr.lines }
 
 // Trace adds a line "<time> <kind> <subject> <text>" for a record the model
 // or the scenario adds (a history record, a step marker).
-func (w *World) Trace(kind, subject, text string) {
+func (w *World) Trace(kind, subject, text string) { traceLine(w, kind, subject, text) }
+
+// TraceBytes is Trace for a text the caller built in its own reused
+// buffer: the bytes are appended to the line, not copied into a string.
+func (w *World) TraceBytes(kind, subject string, text []byte) { traceLine(w, kind, subject, text) }
+
+func traceLine[T string | []byte](w *World, kind, subject string, text T) {
 	b := w.tr.begin(w.now, kind, subject)
-	if text != "" {
+	if len(text) > 0 {
 		b = append(b, ' ')
 		b = append(b, text...)
 	}
