@@ -29,6 +29,7 @@ var allowed = map[string][]string{
 	"scenarios":     {"sim", "history", "model", "model/...", "check", "explain"},
 	"report":        {"sim", "history", "model", "model/...", "check", "explain", "scenarios"},
 	"explore":       {"sim", "history", "model", "model/...", "check", "explain", "scenarios"},
+	"shard":         {},
 }
 
 func deps(t *testing.T, pkg string) []string {
