@@ -1,6 +1,8 @@
 package scenarios
 
 import (
+	"time"
+
 	"rmqsim/check"
 	"rmqsim/explain"
 	"rmqsim/history"
@@ -63,6 +65,9 @@ type Result struct {
 	Config *model.Config `json:"-"`
 	// Cluster is the cluster layout (Spec.Cluster as a model spec).
 	Cluster *model.ClusterSpec `json:"-"`
+	// HealAt is when the scenario's judge.healAt came; 0 when it is not
+	// declared or never came (the judges then take the last fault).
+	HealAt time.Duration `json:"-"`
 }
 
 // Messages are the delivery counters of a run or of one step. A message

@@ -80,7 +80,7 @@ func Run(sc *Scenario, opts RunOptions) (*Result, error) {
 		Scenario: s.Name, Variant: s.Variant, Seed: seed, CountsFrom: s.CountsFrom,
 		TraceHash: fmt.Sprintf("%016x", w.TraceHash()), Events: w.Events(),
 		SimTimeMs: w.Now().Millis(), Outcome: outcome.String(),
-		History: h, Spec: s, Config: cfg, Cluster: &spec,
+		History: h, Spec: s, Config: cfg, Cluster: &spec, HealAt: tl.healAt,
 	}
 	res.Steps = tl.stepResults(h)
 	if err := judge(res, tl.healAt, opts.VisualizePath); err != nil {

@@ -100,26 +100,7 @@ func (s *Scenario) variant(name string) *Variant {
 // base ("" returns the base). An unknown name or a patch that makes the
 // scenario invalid is an error (Problems).
 func (s *Scenario) WithVariant(name string) (*Scenario, error) {
-	ps := &problems{file: s.Path}
-	root := s.root
-	if name != "" {
-		v := s.variant(name)
-		if v == nil {
-			ps.add(0, "variant", "no variant %q in %s (have: %s)", name, s.Name, strings.Join(s.VariantNames(), ", "))
-			return nil, ps.err()
-		}
-		root = cloneNode(s.root)
-		s.applyVariant(ps, root, v, nil)
-		if ps.err() != nil {
-			return nil, ps.err()
-		}
-	}
-	out := decodeScenario(ps, root)
-	if ps.err() != nil {
-		return nil, ps.err()
-	}
-	out.Path, out.root, out.Variants, out.Variant = s.Path, s.root, s.Variants, name
-	return out, nil
+	return s.WithKnobs(name, nil)
 }
 
 // applyVariant applies v (after its includes) to root; stack holds the

@@ -30,6 +30,9 @@ var allowed = map[string][]string{
 	"report":        {"sim", "history", "model", "model/...", "check", "explain", "scenarios"},
 	"explore":       {"sim", "history", "model", "model/...", "check", "explain", "scenarios"},
 	"shard":         {},
+	"stats":         {},
+	"metrics":       {"sim", "history", "model", "model/...", "check", "explain", "scenarios", "stats"},
+	"sweep":         {"sim", "history", "model", "model/...", "check", "explain", "scenarios", "stats", "metrics", "shard", "page"},
 }
 
 func deps(t *testing.T, pkg string) []string {
