@@ -68,9 +68,19 @@ var Catalogue = []Def{
 // Lookup finds the definition of a metric name, matching templates: the
 // second part of a steps., programs. or verdicts. name is free.
 func Lookup(name string) (Def, bool) {
-	for _, d := range Catalogue {
+	i := Index(name)
+	if i == len(Catalogue) {
+		return Def{}, false
+	}
+	return Catalogue[i], true
+}
+
+// Index is the catalogue position of name's definition (len(Catalogue)
+// when it has none): the order reports list metrics in.
+func Index(name string) int {
+	for i, d := range Catalogue {
 		if d.Name == name {
-			return d, true
+			return i
 		}
 		pre, rest, ok := strings.Cut(d.Name, ".<")
 		if !ok {
@@ -79,11 +89,11 @@ func Lookup(name string) (Def, bool) {
 		_, suffix, _ := strings.Cut(rest, ">")
 		if p, ok := strings.CutPrefix(name, pre+"."); ok {
 			if mid, ok := strings.CutSuffix(p, suffix); ok && mid != "" && !strings.Contains(mid, "/") {
-				return d, true
+				return i
 			}
 		}
 	}
-	return Def{}, false
+	return len(Catalogue)
 }
 
 // Names lists the catalogue's names, for error messages.

@@ -54,7 +54,7 @@ func (s *Scenario) WithKnobs(variant string, knobs []Knob) (*Scenario, error) {
 	if ps.err() != nil {
 		return nil, ps.err()
 	}
-	out.Path, out.root, out.Variants, out.Variant = s.Path, s.root, s.Variants, variant
+	out.Path, out.root, out.Source, out.Variants, out.Variant = s.Path, s.root, s.Source, s.Variants, variant
 	return out, nil
 }
 

@@ -83,7 +83,7 @@ func Parse(path string, data []byte) (*Scenario, error) {
 	if ps.err() != nil {
 		return nil, ps.err()
 	}
-	s.Path, s.root = path, base
+	s.Path, s.root, s.Source = path, base, data
 	s.Variants = decodeVariants(ps, variantsNode)
 	if ps.err() != nil {
 		return nil, ps.err()

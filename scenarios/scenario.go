@@ -43,6 +43,8 @@ type Scenario struct {
 	Variant string `yaml:"-"`
 	// Path is the file the scenario came from, as errors name it.
 	Path string `yaml:"-"`
+	// Source is the file's bytes, for fingerprints of what was run.
+	Source []byte `yaml:"-"`
 
 	root *yaml.Node // the base document's top mapping, for variants
 }

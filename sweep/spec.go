@@ -150,3 +150,14 @@ func (g Grid) Points() []Point {
 	}
 	return pts
 }
+
+// without is the point minus key.
+func (p Point) without(key string) Point {
+	var out Point
+	for _, s := range p {
+		if s.Key != key {
+			out = append(out, s)
+		}
+	}
+	return out
+}

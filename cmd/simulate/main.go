@@ -31,6 +31,12 @@ commands:
   params                                 every configuration key with its RocketMQ 4.8 default
   reproduce -out DIR [-seeds N] [-workers N]
                                          run every variant of field-experiment with seeds 1..N (16) and write its report
+  sweep SCENARIO [-variant V]... [-grid key=v1,v2,...]... [-seeds A..B] [-workers N] [-shard I/N] -out DIR
+  sweep -spec REVIEW.yaml [-shard I/N] -out DIR
+                                         run a grid of settings × seeds; summary with intervals, report, plots
+  merge -out DIR SHARD_DIR...            merge the shards of one sweep (byte-identical to the unsharded sweep)
+  compare SCENARIO -a 'key=v,...' -b 'key=v,...' [-variant V] [-seeds A..B] [-json] [-out DIR]
+                                         A/B on the same seeds, every message paired by key
 
 'simulate <command> -h' describes a command's flags.
 `
@@ -44,6 +50,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	cmds := map[string]func([]string, io.Writer, io.Writer) int{
 		"list": cmdList, "run": cmdRun, "explain": cmdExplain, "params": cmdParams, "reproduce": cmdReproduce,
+		"sweep": cmdSweep, "merge": cmdMerge, "compare": cmdCompare,
 	}
 	cmd, ok := cmds[args[0]]
 	if !ok {

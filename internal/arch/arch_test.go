@@ -33,6 +33,8 @@ var allowed = map[string][]string{
 	"stats":         {},
 	"metrics":       {"sim", "history", "model", "model/...", "check", "explain", "scenarios", "stats"},
 	"sweep":         {"sim", "history", "model", "model/...", "check", "explain", "scenarios", "stats", "metrics", "shard", "page"},
+	"compare":       {"sim", "history", "model", "model/...", "check", "explain", "scenarios", "stats", "metrics", "shard", "page", "sweep"},
+	"page":          {},
 }
 
 func deps(t *testing.T, pkg string) []string {
