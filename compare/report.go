@@ -206,4 +206,6 @@ func pval(p float64) string {
 	return fmt.Sprintf("%.3g", p)
 }
 
-func fnum(x float64) string { return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.2f", x), "0"), ".") }
+func fnum(x float64) string {
+	return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.2f", x), "0"), ".")
+}

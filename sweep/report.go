@@ -76,8 +76,8 @@ type figure struct {
 // finding is one point whose interval does not overlap the defaults'.
 type finding struct {
 	metric, variant, label, axis, value string
-	est, base                            Estimate
-	better                               int // +1 better, -1 worse, 0 neither
+	est, base                           Estimate
+	better                              int // +1 better, -1 worse, 0 neither
 }
 
 func (r *reporter) cell(variant, label string) (CellSummary, bool) {
