@@ -4,11 +4,13 @@ PKGS := ./...
 
 .PHONY: run results test test-long bench lint build
 
-# The main job: reproduce the field experiment and write results/.
+# The main job: reproduce the field experiment and write results/, then
+# the shipped design review (reviews/failover-timeouts.yaml).
 run: results
 
 results: build
 	$(GO) run ./cmd/simulate reproduce -out results
+	$(GO) run ./cmd/simulate sweep -spec reviews/failover-timeouts.yaml -out results/design-review
 
 build:
 	$(GO) build $(PKGS)
@@ -22,7 +24,7 @@ test-long:
 	RAPID_CHECKS=2000 $(GO) test -count=1 -timeout 60m $(PKGS)
 
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./sim/ ./model/ ./scenarios/
+	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./sim/ ./model/ ./scenarios/ ./sweep/
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

@@ -209,3 +209,6 @@ func pval(p float64) string {
 func fnum(x float64) string {
 	return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.2f", x), "0"), ".")
 }
+
+// DocMarkdown is the report as Markdown.
+func (r *Result) DocMarkdown() []byte { return page.Markdown(r.Doc()) }

@@ -345,46 +345,90 @@ func (r *reporter) recommendations(all []finding) *page.Section {
 				}
 			}
 		}
+		type tally struct{ better, worse, other int }
+		counts := map[string]*tally{}
 		for _, v := range values {
-			var better, worse, other []string
+			var better, worse, other grouped
+			t := &tally{}
+			counts[v] = t
 			for _, f := range all {
 				if f.axis != k || f.value != v {
 					continue
 				}
-				w := fmt.Sprintf("`%s` (%s)", f.metric, variantName(f.variant))
 				switch f.better {
 				case 1:
-					better = append(better, w)
+					better.add(f.metric, f.variant)
+					t.better++
 				case -1:
-					worse = append(worse, w)
+					worse.add(f.metric, f.variant)
+					t.worse++
 				default:
-					other = append(other, w)
+					other.add(f.metric, f.variant)
+					t.other++
 				}
 			}
-			if len(better)+len(worse)+len(other) == 0 {
+			if t.better+t.worse+t.other == 0 {
 				continue
 			}
 			s := fmt.Sprintf("`%s=%s`:", k, v)
 			if len(better) > 0 {
-				s += " better on " + strings.Join(better, ", ") + "."
+				s += " better on " + better.String() + "."
 			}
 			if len(worse) > 0 {
-				s += " worse on " + strings.Join(worse, ", ") + "."
+				s += " worse on " + worse.String() + "."
 			}
 			if len(other) > 0 {
-				s += " different on " + strings.Join(other, ", ") + "."
+				s += " different on " + other.String() + "."
 			}
 			items = append(items, s)
 		}
 		sub := &page.Section{Title: k}
 		if len(items) == 0 {
-			sub.Add(page.Para(fmt.Sprintf("No value of `%s` (%s) differs from defaults on a headline metric.", k, strings.Join(values, ", "))))
+			sub.Add(page.Para(fmt.Sprintf("No value of `%s` (%s) differs from defaults on a headline metric: under these failures it changes none of them.", k, strings.Join(values, ", "))))
 		} else {
 			sub.Add(page.List(items))
+			var pick []string
+			for _, v := range values {
+				if t := counts[v]; t.better > 0 && t.worse == 0 {
+					pick = append(pick, fmt.Sprintf("`%s=%s` (better in %d findings, worse in none)", k, v, t.better))
+				}
+			}
+			if len(pick) > 0 {
+				sub.Add(page.Para("Recommended over the default: " + strings.Join(pick, "; ") + "."))
+			} else {
+				sub.Add(page.Para(fmt.Sprintf("Keep the default: no value of `%s` tried is better on some headline metric without being worse on another.", k)))
+			}
 		}
 		sec.Sub = append(sec.Sub, sub)
 	}
 	return sec
+}
+
+// grouped lists metrics with the variants each appears under, in order.
+type grouped []struct {
+	metric   string
+	variants []string
+}
+
+func (g *grouped) add(metric, variant string) {
+	for i := range *g {
+		if (*g)[i].metric == metric {
+			(*g)[i].variants = append((*g)[i].variants, variantName(variant))
+			return
+		}
+	}
+	*g = append(*g, struct {
+		metric   string
+		variants []string
+	}{metric, []string{variantName(variant)}})
+}
+
+func (g grouped) String() string {
+	var parts []string
+	for _, e := range g {
+		parts = append(parts, fmt.Sprintf("`%s` (%s)", e.metric, strings.Join(e.variants, ", ")))
+	}
+	return strings.Join(parts, ", ")
 }
 
 var unsafe = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
