@@ -390,11 +390,11 @@ func (r *reporter) recommendations(all []finding) *page.Section {
 			var pick []string
 			for _, v := range values {
 				if t := counts[v]; t.better > 0 && t.worse == 0 {
-					pick = append(pick, fmt.Sprintf("`%s=%s` (better in %d findings, worse in none)", k, v, t.better))
+					pick = append(pick, fmt.Sprintf("`%s=%s` (better in %d finding%s, worse in none)", k, v, t.better, plural(t.better)))
 				}
 			}
 			if len(pick) > 0 {
-				sub.Add(page.Para("Recommended over the default: " + strings.Join(pick, "; ") + "."))
+				sub.Add(page.Para("Recommended over the default, for these failures, this workload and these seeds: " + strings.Join(pick, "; ") + "."))
 			} else {
 				sub.Add(page.Para(fmt.Sprintf("Keep the default: no value of `%s` tried is better on some headline metric without being worse on another.", k)))
 			}
@@ -402,6 +402,13 @@ func (r *reporter) recommendations(all []finding) *page.Section {
 		sec.Sub = append(sec.Sub, sub)
 	}
 	return sec
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
 }
 
 // grouped lists metrics with the variants each appears under, in order.

@@ -1,12 +1,17 @@
 package sweep
 
 import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
 	"rmqsim/metrics"
 	"rmqsim/scenarios"
+	"rmqsim/shard"
 )
 
 func reviewScenario(t *testing.T) *scenarios.Scenario {
@@ -162,5 +167,45 @@ func TestSummariseAndFindings(t *testing.T) {
 	want := "k=far runs.send_threw better\nk=far send_latency.max_ms better"
 	if strings.Join(got, "\n") != want {
 		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), want)
+	}
+}
+
+// TestExecuteCancelledLeavesCompleteLines: stopped after two runs (as by
+// Ctrl-C), runs.jsonl holds complete lines in job order, the manifest
+// says how many, and no report is written from a partial sweep.
+func TestExecuteCancelledLeavesCompleteLines(t *testing.T) {
+	p, err := Resolve(Spec{Name: "t", Seeds: Seeds{1, 6}, Variants: []string{"ns-kill"}}, reviewScenario(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done, err := Execute(ctx, p, dir, Options{Shard: shard.Whole, Workers: 2, Progress: func(d, _ int) {
+		if d == 2 {
+			cancel()
+		}
+	}})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err %v, want context.Canceled", err)
+	}
+	lines, err := shard.ReadLines(filepath.Join(dir, RunsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(lines) != done || done < 2 || done == p.Jobs {
+		t.Fatalf("%d lines, %d done of %d", len(lines), done, p.Jobs)
+	}
+	for i, l := range lines {
+		if l.Run != i {
+			t.Fatalf("line %d is run %d", i, l.Run)
+		}
+	}
+	m, err := shard.ReadManifest(dir)
+	if err != nil || m.Done != done || m.Complete() {
+		t.Fatalf("manifest %+v (%v)", m, err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, ReportFile)); !os.IsNotExist(err) {
+		t.Errorf("a report was written for a stopped sweep (%v)", err)
 	}
 }
