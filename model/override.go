@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -47,15 +48,33 @@ type fieldRef struct {
 	enum string
 }
 
-func (c *Config) field(key string) (fieldRef, bool) {
-	var found fieldRef
-	ok := false
-	walk(reflect.ValueOf(c).Elem(), func(k string, v reflect.Value, enum string) {
-		if k == key {
-			found, ok = fieldRef{v: v, enum: enum}, true
+// fieldPath is where a key's field is in Config: component, field.
+type fieldPath struct {
+	comp, field int
+	enum        string
+}
+
+// fieldPaths indexes every key once: Set and Get are called for every
+// override of every scenario and variant a loader checks.
+var fieldPaths = sync.OnceValue(func() map[string]fieldPath {
+	out := map[string]fieldPath{}
+	t := reflect.TypeOf(Config{})
+	for i := 0; i < t.NumField(); i++ {
+		comp, st := t.Field(i).Tag.Get("key"), t.Field(i).Type
+		for j := 0; j < st.NumField(); j++ {
+			sf := st.Field(j)
+			out[comp+"."+sf.Tag.Get("key")] = fieldPath{comp: i, field: j, enum: sf.Tag.Get("enum")}
 		}
-	})
-	return found, ok
+	}
+	return out
+})
+
+func (c *Config) field(key string) (fieldRef, bool) {
+	p, ok := fieldPaths()[key]
+	if !ok {
+		return fieldRef{}, false
+	}
+	return fieldRef{v: reflect.ValueOf(c).Elem().Field(p.comp).Field(p.field), enum: p.enum}, true
 }
 
 func walk(v reflect.Value, fn func(key string, v reflect.Value, enum string)) {

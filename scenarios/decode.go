@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -142,7 +143,22 @@ type fieldIndex struct {
 	src   []int // the Src Pos field, or nil
 }
 
+// fieldIndexes caches fieldsOf per type: the decoder asks for the same
+// few struct types thousands of times per file (once per list item).
+var fieldIndexes sync.Map // reflect.Type → fieldIndex
+
 func fieldsOf(t reflect.Type) fieldIndex {
+	if fi, ok := fieldIndexes.Load(t); ok {
+		return fi.(fieldIndex)
+	}
+	fi := buildFieldIndex(t)
+	fieldIndexes.Store(t, fi)
+	return fi
+}
+
+// buildFieldIndex maps each yaml key of t (inline structs flattened) to
+// its field index; the result is read-only once built.
+func buildFieldIndex(t reflect.Type) fieldIndex {
 	fi := fieldIndex{index: map[string][]int{}}
 	var walk func(t reflect.Type, prefix []int)
 	walk = func(t reflect.Type, prefix []int) {
