@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -54,9 +53,9 @@ type fieldPath struct {
 	enum        string
 }
 
-// fieldPaths indexes every key once: Set and Get are called for every
-// override of every scenario and variant a loader checks.
-var fieldPaths = sync.OnceValue(func() map[string]fieldPath {
+// fieldPaths indexes every key once, at package init: Set and Get are
+// called for every override of every scenario and variant a loader checks.
+var fieldPaths = func() map[string]fieldPath {
 	out := map[string]fieldPath{}
 	t := reflect.TypeOf(Config{})
 	for i := 0; i < t.NumField(); i++ {
@@ -67,10 +66,10 @@ var fieldPaths = sync.OnceValue(func() map[string]fieldPath {
 		}
 	}
 	return out
-})
+}()
 
 func (c *Config) field(key string) (fieldRef, bool) {
-	p, ok := fieldPaths()[key]
+	p, ok := fieldPaths[key]
 	if !ok {
 		return fieldRef{}, false
 	}
