@@ -39,7 +39,9 @@ func Of(res *scenarios.Result) Set {
 	for _, s := range res.Steps {
 		pre := "steps." + s.Name + "."
 		sm := s.Messages
+		m[pre+"intended"] = num(float64(sm.Intended))
 		m[pre+"send_ok"] = num(float64(sm.SendOK))
+		m[pre+"send_failed"] = num(float64(sm.SendFailed))
 		m[pre+"never_sent"] = num(float64(sm.NeverSent))
 		m[pre+"lost_acked"] = num(float64(sm.LostAcked))
 		m[pre+"duplicates"] = num(float64(sm.Duplicates))

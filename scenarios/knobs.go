@@ -20,10 +20,14 @@ import (
 //	                dropped hosts)
 //	without=NAME    the named fault is removed ("what if it had not
 //	                happened"); several: NAME+NAME
-var Knobs = []string{"nameservers", "without"}
+//	at.NAME=WHEN    the named fault comes at WHEN instead ("E3 + 5s"):
+//	                what an incident's fit searches over
+var Knobs = []string{"nameservers", "without", "at.<fault>"}
 
 // IsKnob reports whether key is a scenario knob rather than a parameter.
-func IsKnob(key string) bool { return contains(Knobs, key) }
+func IsKnob(key string) bool {
+	return key == "nameservers" || key == "without" || strings.HasPrefix(key, "at.")
+}
 
 // Knob is one knob setting.
 type Knob struct{ Key, Value string }
@@ -59,6 +63,19 @@ func (s *Scenario) WithKnobs(variant string, knobs []Knob) (*Scenario, error) {
 }
 
 func applyKnob(ps *problems, root *yaml.Node, k Knob) {
+	if name, ok := strings.CutPrefix(k.Key, "at."); ok {
+		f := findNamed([]*yaml.Node{ensureKey(root, "faults", yaml.SequenceNode)}, name)
+		if f == nil {
+			ps.add(0, k.Key, "no fault named %q (have: %s)", name, strings.Join(namesIn([]*yaml.Node{ensureKey(root, "faults", yaml.SequenceNode)}), ", "))
+			return
+		}
+		if at := mappingValue(f, "at"); at != nil {
+			at.Kind, at.Tag, at.Value, at.Content = yaml.ScalarNode, "!!str", k.Value, nil
+		} else {
+			f.Content = append(f.Content, str("at"), str(k.Value))
+		}
+		return
+	}
 	switch k.Key {
 	case "without":
 		list := &yaml.Node{Kind: yaml.SequenceNode}

@@ -3,6 +3,7 @@ package scenarios
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestKnobNameServersGrowsTheCluster(t *testing.T) {
@@ -45,5 +46,27 @@ func TestKnobWithoutDropsAFault(t *testing.T) {
 		} else if !strings.Contains(err.Error(), "field-experiment.yaml") {
 			t.Errorf("%v: error does not name the file: %v", bad, err)
 		}
+	}
+}
+
+func TestKnobAtMovesAFault(t *testing.T) {
+	sc, err := Load("../reviews/failover-cluster.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	moved, err := sc.WithKnobs("ns-kill", []Knob{{"at.ns-down", "failure + 7s"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range moved.Faults {
+		if f.Name == "ns-down" && (f.At == nil || f.At.Anchor != "failure" || f.At.Offset != 7*time.Second) {
+			t.Errorf("ns-down at %+v, want failure + 7s", f.At)
+		}
+	}
+	if _, err := sc.WithKnobs("ns-kill", []Knob{{"at.nope", "10s"}}); err == nil || !strings.Contains(err.Error(), "nope") {
+		t.Errorf("at.nope: %v", err)
+	}
+	if _, err := sc.WithKnobs("ns-kill", []Knob{{"at.ns-down", "whenever"}}); err == nil {
+		t.Error("a bad moment was accepted")
 	}
 }

@@ -37,6 +37,11 @@ type Scenario struct {
 	Expect   Expectations `yaml:"expect"`
 	Judge    Judge        `yaml:"judge"`
 
+	// Observed and Claims are an incident's observations and conclusions
+	// (observed.go); they change nothing in a run.
+	Observed []Observation `yaml:"observed"`
+	Claims   []Claim       `yaml:"claims"`
+
 	// Variants are the named patches declared in the file.
 	Variants []Variant `yaml:"-"`
 	// Variant is the variant applied to this Scenario ("" for the base).

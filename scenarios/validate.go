@@ -75,6 +75,7 @@ func validate(ps *problems, s *Scenario, top Pos) {
 	v.expect()
 	v.judge()
 	v.whens()
+	v.observedAndClaims()
 }
 
 func (v *validator) top(top Pos) {

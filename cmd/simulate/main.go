@@ -34,6 +34,8 @@ commands:
   sweep SCENARIO [-variant V]... [-grid key=v1,v2,...]... [-seeds A..B] [-workers N] [-shard I/N] -out DIR
   sweep -spec REVIEW.yaml [-shard I/N] -out DIR
                                          run a grid of settings × seeds; summary with intervals, report, plots
+  report SCENARIO [-seeds A..B] [-workers N] -out DIR
+                                         an incident's observations and claims against every variant over the seeds
   merge -out DIR SHARD_DIR...            merge the shards of one sweep (byte-identical to the unsharded sweep)
   compare SCENARIO -a 'key=v,...' -b 'key=v,...' [-variant V] [-seeds A..B] [-json] [-out DIR]
                                          A/B on the same seeds, every message paired by key
@@ -50,7 +52,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	cmds := map[string]func([]string, io.Writer, io.Writer) int{
 		"list": cmdList, "run": cmdRun, "explain": cmdExplain, "params": cmdParams, "reproduce": cmdReproduce,
-		"sweep": cmdSweep, "merge": cmdMerge, "compare": cmdCompare,
+		"sweep": cmdSweep, "merge": cmdMerge, "compare": cmdCompare, "report": cmdReport,
 	}
 	cmd, ok := cmds[args[0]]
 	if !ok {

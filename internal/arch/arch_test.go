@@ -27,7 +27,7 @@ var allowed = map[string][]string{
 	"check":         {"history", "model"},
 	"explain":       {"history", "sim", "model"},
 	"scenarios":     {"sim", "history", "model", "model/...", "check", "explain"},
-	"report":        {"sim", "history", "model", "model/...", "check", "explain", "scenarios", "page"},
+	"report":        {"sim", "history", "model", "model/...", "check", "explain", "scenarios", "page", "metrics", "stats"},
 	"explore":       {"sim", "history", "model", "model/...", "check", "explain", "scenarios"},
 	"shard":         {},
 	"stats":         {},

@@ -1,0 +1,125 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"syscall"
+
+	"rmqsim/report"
+	"rmqsim/scenarios"
+	"rmqsim/shard"
+	"rmqsim/sweep"
+)
+
+func cmdReport(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("report", "report SCENARIO [-seeds A..B] [-workers N] -out DIR", stderr)
+	seeds := fs.String("seeds", "1..16", "run every variant with root seeds `A..B`")
+	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "run at most `N` simulations at once (the output does not depend on it)")
+	out := fs.String("out", "", "write the report under `DIR`/<scenario>/")
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return parseStatus(err)
+	}
+	if len(pos) != 1 || *out == "" || *workers < 1 {
+		fs.Usage()
+		return exitBadInput
+	}
+	ss, err := sweep.ParseSeeds(*seeds)
+	if err != nil {
+		return badInput(stderr, fmt.Errorf("simulate report: -seeds: %w", err))
+	}
+	sc, err := scenarios.Find(pos[0])
+	if err != nil {
+		return badInput(stderr, err)
+	}
+	if len(sc.Observed) == 0 {
+		return badInput(stderr, fmt.Errorf("%s: no observed: section; `simulate report` compares runs with an incident's observations (docs/incidents.md)", sc.Path))
+	}
+	if err := report.CheckIncident(sc); err != nil {
+		return badInput(stderr, err)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	in, err := incidentRuns(ctx, sc, ss, *workers)
+	if err != nil {
+		return badInput(stderr, fmt.Errorf("simulate report: %w", err))
+	}
+	in.Command = fmt.Sprintf("simulate report %s -seeds %s", pos[0], ss)
+	if err := report.WriteIncident(*out, in); err != nil {
+		return badInput(stderr, err)
+	}
+	fmt.Fprintf(stderr, "simulate: wrote %s\n", filepath.Join(*out, sc.Name, "REPORT.md"))
+	return exitOK
+}
+
+// incidentRuns runs every variant of sc over the seeds, then each fit's
+// moments, and digests each run in its worker (its history is dropped).
+func incidentRuns(ctx context.Context, sc *scenarios.Scenario, ss sweep.Seeds, workers int) (report.IncidentInput, error) {
+	in := report.IncidentInput{Scenario: sc}
+	variants := sc.VariantNames()
+	if len(variants) == 0 {
+		variants = []string{""}
+	}
+	type job struct {
+		spec *scenarios.Scenario
+		seed uint64
+	}
+	var jobs []job
+	for _, v := range variants {
+		spec, err := sc.WithVariant(v)
+		if err != nil {
+			return in, err
+		}
+		for s := ss.From; s <= ss.To; s++ {
+			jobs = append(jobs, job{spec, s})
+		}
+	}
+	nRuns := len(jobs)
+	// The fits' jobs follow: per fit, per moment, per seed.
+	type fitJob struct{ fit, moment int }
+	var fitOf []fitJob
+	for oi, o := range sc.Observed {
+		if o.Fit == nil {
+			continue
+		}
+		f := report.FitResult{Observation: oi, Variant: o.Fit.Variant, Moments: o.Fit.Moments(), Seeds: ss.Count()}
+		f.Reproduced = make([][]uint64, len(f.Moments))
+		for mi, m := range f.Moments {
+			spec, err := sc.WithKnobs(o.Fit.Variant, []scenarios.Knob{{Key: "at." + o.Fit.Fault, Value: m}})
+			if err != nil {
+				return in, err
+			}
+			for s := ss.From; s <= ss.To; s++ {
+				jobs = append(jobs, job{spec, s})
+				fitOf = append(fitOf, fitJob{len(in.Fits), mi})
+			}
+		}
+		in.Fits = append(in.Fits, f)
+	}
+	digests := make([]*report.IncidentRun, len(jobs))
+	run := func(i int) ([]byte, error) {
+		res, err := scenarios.Run(jobs[i].spec, scenarios.RunOptions{Seed: jobs[i].seed})
+		if err != nil {
+			return nil, err
+		}
+		digests[i] = report.NewIncidentRun(res)
+		return nil, nil
+	}
+	if _, err := shard.Each(ctx, len(jobs), shard.Whole, workers, run, func(int, []byte) error { return nil }, nil); err != nil {
+		return in, err
+	}
+	in.Runs = digests[:nRuns]
+	for i, fj := range fitOf {
+		d := digests[nRuns+i]
+		f := &in.Fits[fj.fit]
+		if report.Reproduces(sc.Observed[f.Observation], d) {
+			f.Reproduced[fj.moment] = append(f.Reproduced[fj.moment], d.Seed)
+		}
+	}
+	return in, nil
+}

@@ -1,0 +1,303 @@
+package scenarios
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Observation is one thing an incident's people saw, as data: a metric
+// of the run (the names of docs/metrics.md) and the value they read. A
+// report marks, per variant and seed, whether the run reproduces it.
+//
+//	observed:
+//	  - name: E3 sent                   # a short label (default: the metric)
+//	    step: E3                        # the step it was seen in (optional)
+//	    metric: steps.E3.send_ok
+//	    value: "367"                    # a number, A..B, a comparison ("> 0", "<= 5"),
+//	                                    # true/false, or all/partial/none of `of`
+//	    of: steps.E3.intended           # the whole, for all/partial/none
+//	    read: logs                      # logs (default) or dashboard
+//	    source: "only 367 of 10,000 were sent"
+//	    fit: {variant: baseline, fault: ns01-init0, at: E3, from: 0s, to: 60s, step: 5s}
+//
+// fit names a free quantity to search when no reading reproduces the
+// observation: the fault's `at` is set to `at + d` for d from..to by
+// step, and the report gives the values for which it is reproduced.
+type Observation struct {
+	Name   string `yaml:"name"`
+	Step   string `yaml:"step"`
+	Metric string `yaml:"metric"`
+	Value  string `yaml:"value"`
+	Of     string `yaml:"of"`
+	Read   string `yaml:"read"`
+	Source string `yaml:"source"`
+	Fit    *Fit   `yaml:"fit"`
+	Src    Pos    `yaml:"-"`
+
+	// Shape is Value parsed.
+	Shape Shape `yaml:"-"`
+}
+
+// Fit is a free moment to search for an observation.
+type Fit struct {
+	// Variant is the reading the search runs under ("" the base).
+	Variant string   `yaml:"variant"`
+	Fault   string   `yaml:"fault"`
+	At      string   `yaml:"at"`
+	From    Duration `yaml:"from"`
+	To      Duration `yaml:"to"`
+	Step    Duration `yaml:"step"`
+	Src     Pos      `yaml:"-"`
+}
+
+// Moments are the fit's candidate moments, "at + d", in order.
+func (f *Fit) Moments() []string {
+	var out []string
+	for d := f.From.D(); d <= f.To.D(); d += f.Step.D() {
+		out = append(out, fmt.Sprintf("%s + %s", f.At, d))
+	}
+	return out
+}
+
+// Claim is one of an incident's conclusions in words, with the
+// predicates over metrics that make it true (all of them).
+//
+//	claims:
+//	  - name: nothing-flows
+//	    text: when every nameserver is down, neither sending nor consuming works
+//	    holds: [steps.E3.send_ok == 0, steps.E3.consumed == 0]
+type Claim struct {
+	Name  string   `yaml:"name"`
+	Text  string   `yaml:"text"`
+	Holds []string `yaml:"holds"`
+	Src   Pos      `yaml:"-"`
+
+	// Predicates is Holds parsed.
+	Predicates []Predicate `yaml:"-"`
+}
+
+// Shape is an observed value: what a metric's value must be to
+// reproduce it.
+type Shape struct {
+	// Kind: "number" (X), "range" (X..Y), "compare" (Op X), "bool" (Yes),
+	// "all", "partial" or "none" (of a whole).
+	Kind string
+	Op   string
+	X, Y float64
+	Yes  bool
+}
+
+// Holds reports whether a value matches the shape; whole is the `of`
+// metric's value (for all, partial, none).
+func (s Shape) Holds(v, whole float64) bool {
+	switch s.Kind {
+	case "number":
+		return v == s.X
+	case "range":
+		return v >= s.X && v <= s.Y
+	case "compare":
+		return compare(v, s.Op, s.X)
+	case "bool":
+		return (v != 0) == s.Yes
+	case "all":
+		return v == whole && whole > 0
+	case "partial":
+		return v > 0 && v < whole
+	case "none":
+		return v == 0
+	}
+	return false
+}
+
+// Class is the coarse shape of a value, for "same shape, another
+// number" (≈): zero, some, all (of whole, when known).
+func Class(v, whole float64, hasWhole bool) string {
+	switch {
+	case v == 0:
+		return "none"
+	case hasWhole && v == whole:
+		return "all"
+	default:
+		return "some"
+	}
+}
+
+// Predicate is "metric op value" with value a number or another metric.
+type Predicate struct {
+	Metric string
+	Op     string
+	X      float64
+	// Other is the right-hand metric ("" for a number).
+	Other string
+}
+
+func (p Predicate) String() string {
+	if p.Other != "" {
+		return p.Metric + " " + p.Op + " " + p.Other
+	}
+	return p.Metric + " " + p.Op + " " + strconv.FormatFloat(p.X, 'g', -1, 64)
+}
+
+var ops = []string{"==", "!=", "<=", ">=", "<", ">"}
+
+func compare(a float64, op string, b float64) bool {
+	switch op {
+	case "==":
+		return a == b
+	case "!=":
+		return a != b
+	case "<=":
+		return a <= b
+	case ">=":
+		return a >= b
+	case "<":
+		return a < b
+	case ">":
+		return a > b
+	}
+	return false
+}
+
+// Eval is the predicate over a run's values (true is 1, false 0); ok is
+// false when a metric is undefined.
+func (p Predicate) Eval(get func(string) (float64, bool)) (holds, ok bool) {
+	a, ok := get(p.Metric)
+	if !ok {
+		return false, false
+	}
+	b := p.X
+	if p.Other != "" {
+		if b, ok = get(p.Other); !ok {
+			return false, false
+		}
+	}
+	return compare(a, p.Op, b), true
+}
+
+// ParseShape reads an observation's value.
+func ParseShape(s string) (Shape, error) {
+	t := strings.TrimSpace(s)
+	switch t {
+	case "all", "partial", "none":
+		return Shape{Kind: t}, nil
+	case "true", "false":
+		return Shape{Kind: "bool", Yes: t == "true"}, nil
+	}
+	for _, op := range ops {
+		if rest, ok := strings.CutPrefix(t, op); ok {
+			x, err := strconv.ParseFloat(strings.TrimSpace(rest), 64)
+			if err != nil {
+				return Shape{}, fmt.Errorf("want %s followed by a number, got %q", op, s)
+			}
+			return Shape{Kind: "compare", Op: op, X: x}, nil
+		}
+	}
+	if a, b, ok := strings.Cut(t, ".."); ok {
+		x, err1 := strconv.ParseFloat(strings.TrimSpace(a), 64)
+		y, err2 := strconv.ParseFloat(strings.TrimSpace(b), 64)
+		if err1 != nil || err2 != nil || y < x {
+			return Shape{}, fmt.Errorf("want a range A..B with A ≤ B, got %q", s)
+		}
+		return Shape{Kind: "range", X: x, Y: y}, nil
+	}
+	x, err := strconv.ParseFloat(t, 64)
+	if err != nil {
+		return Shape{}, fmt.Errorf("want a number, A..B, a comparison (> 0), true/false, or all/partial/none, got %q", s)
+	}
+	return Shape{Kind: "number", X: x}, nil
+}
+
+// ParsePredicate reads "metric op value".
+func ParsePredicate(s string) (Predicate, error) {
+	for _, op := range ops {
+		if a, b, ok := strings.Cut(s, " "+op+" "); ok {
+			p := Predicate{Metric: strings.TrimSpace(a), Op: op}
+			b = strings.TrimSpace(b)
+			switch b {
+			case "true":
+				p.X = 1
+			case "false":
+				p.X = 0
+			default:
+				x, err := strconv.ParseFloat(b, 64)
+				if err != nil {
+					p.Other = b
+				}
+				p.X = x
+			}
+			if p.Metric == "" || b == "" || strings.ContainsAny(p.Metric+p.Other, " ") {
+				break
+			}
+			return p, nil
+		}
+	}
+	return Predicate{}, fmt.Errorf("want \"metric op value\" with op one of %s and spaces around it, e.g. \"steps.E3.send_ok == 0\", got %q", strings.Join(ops, " "), s)
+}
+
+// observedAndClaims checks the two sections' shape; metric names are
+// checked by package incident, which owns the catalogue's meaning.
+func (v *validator) observedAndClaims() {
+	steps := map[string]bool{}
+	for _, st := range v.s.Steps {
+		steps[st.Name] = true
+	}
+	faults := map[string]bool{}
+	for _, f := range v.s.Faults {
+		if f.Name != "" {
+			faults[f.Name] = true
+		}
+	}
+	for i := range v.s.Observed {
+		o := &v.s.Observed[i]
+		if o.Metric == "" {
+			v.ps.at(o.Src, "metric", "required: the metric the observation reads (docs/metrics.md)")
+		}
+		if o.Step != "" && !steps[o.Step] {
+			v.ps.at(o.Src, "step", "no step %q (have: %s)", o.Step, strings.Join(sortedNames(steps), ", "))
+		}
+		if o.Read != "" && o.Read != "logs" && o.Read != "dashboard" {
+			v.ps.at(o.Src, "read", "want logs or dashboard, got %q", o.Read)
+		}
+		sh, err := ParseShape(o.Value)
+		if err != nil {
+			v.ps.at(o.Src, "value", "%v", err)
+		}
+		o.Shape = sh
+		needsWhole := sh.Kind == "all" || sh.Kind == "partial"
+		if needsWhole && o.Of == "" {
+			v.ps.at(o.Src, "of", "required with value %s: the metric it is all or part of", sh.Kind)
+		}
+		if f := o.Fit; f != nil {
+			if !faults[f.Fault] {
+				v.ps.at(f.Src, "fault", "no fault named %q (have: %s)", f.Fault, strings.Join(sortedNames(faults), ", "))
+			}
+			if _, err := ParseWhen(f.At); err != nil || f.At == "" {
+				v.ps.at(f.Src, "at", "want a moment such as E3 or 30s, got %q", f.At)
+			}
+			if f.Step <= 0 || f.To < f.From {
+				v.ps.at(f.Src, "step", "want from ≤ to and a step > 0 (from %s, to %s, step %s)", f.From.D(), f.To.D(), f.Step.D())
+			} else if n := int((f.To.D()-f.From.D())/f.Step.D()) + 1; n > 200 {
+				v.ps.at(f.Src, "step", "%d moments to try; at most 200", n)
+			}
+		}
+	}
+	for i := range v.s.Claims {
+		c := &v.s.Claims[i]
+		if c.Text == "" {
+			v.ps.at(c.Src, "text", "required: the claim in words")
+		}
+		if len(c.Holds) == 0 {
+			v.ps.at(c.Src, "holds", "required: the predicates that make the claim true")
+		}
+		c.Predicates = nil
+		for j, h := range c.Holds {
+			p, err := ParsePredicate(h)
+			if err != nil {
+				v.ps.add(c.Src.LineOf("holds"), fmt.Sprintf("%s[%d]", c.Src.Field("holds"), j), "%v", err)
+				continue
+			}
+			c.Predicates = append(c.Predicates, p)
+		}
+	}
+}
