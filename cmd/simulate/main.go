@@ -31,6 +31,9 @@ commands:
   params                                 every configuration key with its RocketMQ 4.8 default
   reproduce -out DIR [-seeds N] [-workers N]
                                          run every variant of field-experiment with seeds 1..N (16) and write its report
+  check SPACE.yaml -out DIR [-depth K] [-workers N] [-shard I/N] [-symmetry=false]
+                                         every fault schedule of a space up to depth K: what held, every minimal failure
+  check -merge -out DIR SHARD_DIR...     merge the shards of one check
 
 'simulate <command> -h' describes a command's flags.
 `
@@ -44,6 +47,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	cmds := map[string]func([]string, io.Writer, io.Writer) int{
 		"list": cmdList, "run": cmdRun, "explain": cmdExplain, "params": cmdParams, "reproduce": cmdReproduce,
+		"check": cmdCheck,
 	}
 	cmd, ok := cmds[args[0]]
 	if !ok {
