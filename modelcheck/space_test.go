@@ -1,0 +1,179 @@
+package modelcheck
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"rmqsim/scenarios"
+)
+
+// good is a valid space; each bad case replaces one of its lines.
+const good = `name: t
+scenario: %s
+depth: 2
+symmetry: [nameservers]
+moments:
+  - {name: a, at: 70s}
+  - {name: b, anchor: send-attempt, nth: 2}
+alphabet:
+  - {kinds: [kill, power-on], targets: nameservers, at: [a, b]}
+  - {kinds: [heal], at: [b]}
+properties:
+  - {name: p, verdict: no-acked-lost, expect: held}
+  - {name: q, metric: messages.duplicates, failWhen: "> 0"}
+`
+
+func writeSpace(t *testing.T, text string) string {
+	t.Helper()
+	base, _ := filepath.Abs("testdata/tiny-base.yaml")
+	p := filepath.Join(t.TempDir(), "s.yaml")
+	if strings.Contains(text, "%s") {
+		text = fmt.Sprintf(text, filepath.ToSlash(base))
+	}
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestGoodSpaceLoads(t *testing.T) {
+	s, err := Load(writeSpace(t, good))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Letters) != 5 || len(s.Moments) != 2 || len(s.Properties) != 2 {
+		t.Errorf("%d letters, %d moments, %d properties; want 5, 2, 2", len(s.Letters), len(s.Moments), len(s.Properties))
+	}
+}
+
+func TestBadSpacesNameFileLineField(t *testing.T) {
+	cases := []struct {
+		old, new string
+		want     string // ":line: field: message" after the file name
+	}{
+		{"depth: 2", "depth: two", ":3: depth: want an integer"},
+		{"depth: 2", "depth: 9", ":3: depth: want a depth from 0 to 6"},
+		{"depth: 2", "deepth: 2", ":3: deepth: unknown field \"deepth\""},
+		{"symmetry: [nameservers]", "symmetry: [brokers]", ":4: symmetry[0]: unknown symmetry \"brokers\""},
+		{"  - {name: a, at: 70s}", "  - {name: a, at: 70}", ":6: moments[0].at: "},
+		{"  - {name: a, at: 70s}", "  - {name: a, at: 70s, nth: 2}", ":6: moments[0].nth: applies only to an anchored moment"},
+		{"anchor: send-attempt", "anchor: send-atempt", ":7: moments[1].anchor: unknown history record kind \"send-atempt\""},
+		{"[kill, power-on]", "[kill, poweron]", ":9: alphabet[0].kinds[1]: unknown fault kind \"poweron\""},
+		{"targets: nameservers, at: [a, b]", "targets: [ns1, ns9], at: [a, b]", ":9: alphabet[0].targets[1]: no host \"ns9\""},
+		{"targets: nameservers, at: [a, b]", "targets: nameservers, at: [a, c]", ":9: alphabet[0].at[1]: no moment \"c\""},
+		{"targets: nameservers, at: [a, b]", "targets: [ns1], at: [a, b]", ":9: alphabet[0].kinds[0]: symmetry nameservers: the alphabet has kill ns1"},
+		{"{kinds: [heal], at: [b]}", "{kinds: [heal], targets: [ns1], at: [b]}", ":10: alphabet[1].targets: heal takes no target"},
+		{"verdict: no-acked-lost", "verdict: no-acked-lots", ":12: properties[0].verdict: unknown property \"no-acked-lots\""},
+		{"expect: held", "expect: holds", ":12: properties[0].expect: want held, fails or unknown"},
+		{`failWhen: "> 0"`, `failWhen: "lots"`, ":13: properties[1].failWhen: a distribution metric needs failWhen"},
+		{"metric: messages.duplicates", "metric: messages.dupes", ":13: properties[1].metric: unknown metric \"messages.dupes\""},
+		{"name: t", "name: t\nname: u", ":2: name: given twice (first at line 1)"},
+		{"scenario: %s", "scenario: nowhere.yaml", ":2: scenario: open"},
+	}
+	for _, c := range cases {
+		text := strings.Replace(good, c.old, c.new, 1)
+		if text == good {
+			t.Fatalf("case %q does not change the space", c.new)
+		}
+		p := writeSpace(t, text)
+		_, err := Load(p)
+		var ps scenarios.Problems
+		if !errors.As(err, &ps) {
+			t.Errorf("%s: got %v, want problems", c.new, err)
+			continue
+		}
+		if !strings.Contains(err.Error(), p+c.want) {
+			t.Errorf("%s:\n got %v\nwant %s%s", c.new, err, p, c.want)
+		}
+	}
+}
+
+func TestInlineBaseProblemsNameTheSpaceLine(t *testing.T) {
+	inline := `name: t
+depth: 1
+scenario:
+  name: inline
+  seed: 1
+  horizon: 3m
+  budget: 1000
+  cluster:
+    name: C
+    nameservers: [{host: ns1, ip: 10.0.0.1}]
+    brokers: [{brokerName: b, master: {host: m1, ip: 10.0.0.2}}]
+    topics: [{name: t1, queues: 1}]
+    clients: [{host: c1, ip: 10.0.0.9}]
+  faults: []
+  bogus: 1
+moments:
+  - {name: a, at: 10s}
+alphabet:
+  - {kinds: [kill], targets: [ns1]}
+properties:
+  - {name: p, verdict: no-acked-lost}
+`
+	p := writeSpace(t, inline)
+	_, err := Load(p)
+	if err == nil || !strings.Contains(err.Error(), p+":15: scenario.bogus: unknown field") {
+		t.Fatalf("got %v, want line 15, field scenario.bogus", err)
+	}
+	ok := strings.Replace(inline, "  bogus: 1\n", "", 1)
+	s, err := Load(writeSpace(t, ok))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := NewPlan(s, -1, true); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestMomentsThatNeverComeAreBadInput(t *testing.T) {
+	// An anchor the fault-free run has too few records for, and a moment
+	// anchored to a step the base does not have: both found before any
+	// schedule runs, named by the moment's line.
+	for _, c := range []struct{ old, new, want string }{
+		{"anchor: send-attempt, nth: 2", "anchor: send-attempt, nth: 200", ":7: moments.b: the fault-free run has 3 send-attempt record(s)"},
+		{"at: 70s", "at: S9 + 1s", ":6: moments.a: kill ns1 at this moment: fault.at: no step"},
+	} {
+		p := writeSpace(t, strings.Replace(good, c.old, c.new, 1))
+		s, err := Load(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = Check(context.Background(), s, Options{Depth: 0, Workers: 1})
+		if err == nil || !strings.Contains(err.Error(), p+c.want) {
+			t.Errorf("%s: got %v, want %s%s", c.new, err, p, c.want)
+		}
+	}
+}
+
+func TestShippedSpaces(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		depth int
+		jobs  int
+	}{
+		// nameserver-tier: 14 down letters × 2 moments + 5 recoveries
+		// at 1 = 33 pairs; 1 + 33 + 528 + 5456.
+		{"nameserver-tier", 3, 6018},
+		// broker-tier: 20 down letters × 2 moments + 8 recoveries = 48
+		// pairs; 1 + 48 + 1128.
+		{"broker-tier", 2, 1177},
+	} {
+		s, err := Load("../scenarios/spaces/" + c.name + ".yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := NewPlan(s, -1, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Depth != c.depth || p.Jobs() != c.jobs {
+			t.Errorf("%s: depth %d, %d jobs; want %d and %d", c.name, s.Depth, p.Jobs(), c.depth, c.jobs)
+		}
+	}
+}
