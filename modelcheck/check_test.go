@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -126,6 +127,13 @@ func TestScheduleCountByHand(t *testing.T) {
 // sets of "moment letter" words, sorted.
 func failures(t *testing.T, s *Space, opts Options) (map[string][]string, *Summary) {
 	t.Helper()
+	got, sum, _ := failuresIn(t, s, opts)
+	return got, sum
+}
+
+// failuresIn is failures, also returning the check's folder.
+func failuresIn(t *testing.T, s *Space, opts Options) (map[string][]string, *Summary, string) {
+	t.Helper()
 	out, err := Check(context.Background(), s, opts)
 	if err != nil {
 		t.Fatal(err)
@@ -141,7 +149,7 @@ func failures(t *testing.T, s *Space, opts Options) (map[string][]string, *Summa
 			got[p.Name] = append(got[p.Name], strings.Join(f.Schedule, " + "))
 		}
 	}
-	return got, sum
+	return got, sum, dir
 }
 
 func TestPlantedBugFoundAtItsDepthOnce(t *testing.T) {
@@ -263,6 +271,9 @@ func TestShardMergeEqualsWholeForAnyWorkers(t *testing.T) {
 	}
 	write("whole", Options{Workers: 1})
 	write("whole4", Options{Workers: 4})
+	prev := runtime.GOMAXPROCS(1)
+	write("gomaxprocs1", Options{Workers: 3})
+	runtime.GOMAXPROCS(prev)
 	want := files(t, filepath.Join(root, "whole"))
 	if len(want) < 5 {
 		t.Fatalf("the whole check wrote %d files", len(want))
@@ -279,6 +290,7 @@ func TestShardMergeEqualsWholeForAnyWorkers(t *testing.T) {
 		}
 	}
 	same("workers 4", files(t, filepath.Join(root, "whole4")))
+	same("GOMAXPROCS 1", files(t, filepath.Join(root, "gomaxprocs1")))
 	for _, n := range []int{2, 3} {
 		var dirs []string
 		for i := range n {
@@ -332,11 +344,30 @@ properties:
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, sum := failures(t, s, Options{Depth: -1, Workers: 2})
+	got, sum, dir := failuresIn(t, s, Options{Depth: -1, Workers: 2})
 	if len(got["lost"]) != 1 || !strings.Contains(got["lost"][0], "power-off master01") || !strings.Contains(got["lost"][0], "power-on master01") {
 		t.Fatalf("failures %v, want the power-off and power-on of master01", got["lost"])
 	}
-	if sum.Properties[0].Failures[0].Cause == "" {
-		t.Errorf("the failure has no cause from package explain")
+	f := sum.Properties[0].Failures[0]
+	if !strings.Contains(f.Cause, "acked") {
+		t.Errorf("the failure's cause %q is not an acknowledged message's fate", f.Cause)
+	}
+	sc, err := scenarios.Load(filepath.Join(dir, f.File))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := scenarios.Run(sc, scenarios.RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Verdicts["no-acked-lost"] != "fail" || !res.ExpectationsHeld() {
+		t.Errorf("replayed %s: no-acked-lost %s, expectations held %v", f.File, res.Verdicts["no-acked-lost"], res.ExpectationsHeld())
+	}
+	lost := false
+	for _, v := range res.Judgement.Violations {
+		lost = lost || v.Cause == "unflushed-lost"
+	}
+	if !lost {
+		t.Errorf("replayed %s: no unflushed-lost violation", f.File)
 	}
 }
