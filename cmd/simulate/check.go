@@ -31,6 +31,9 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return exitBadInput
 	}
+	if *depth < -1 || *depth > 6 {
+		return badInput(stderr, fmt.Errorf("-depth %d: want 0 to 6 (the most faults a schedule holds)", *depth))
+	}
 	var sum *modelcheck.Summary
 	if *merge {
 		if sum, err = modelcheck.Merge(*out, pos); err != nil {
