@@ -206,9 +206,8 @@ func summarise(d *Doc, lines []Line) *Summary {
 	for _, p := range d.Pairs {
 		cov[p.Moment].Kinds[d.Space.Letters[p.Letter].Kind] = 0
 	}
-	for pi, p := range d.Space.Properties {
+	for _, p := range d.Space.Properties {
 		sum.Properties = append(sum.Properties, PropClaim{Name: p.Name, Says: p.Says, Expect: p.Expect, Failures: []Failure{}})
-		_ = pi
 	}
 	for _, l := range lines {
 		if !l.Ran {
@@ -415,13 +414,19 @@ func report(d *Doc, sum *Summary) string {
 	for _, p := range sum.Properties {
 		fmt.Fprintf(&b, "  - %s: %d / %d / %d\n", p.Name, p.Judged, p.Covered, p.Undecided)
 	}
+	reportSpace(&b, d, sum)
+	return b.String()
+}
+
+// reportSpace writes the moments, the alphabet and the coverage table.
+func reportSpace(b *strings.Builder, d *Doc, sum *Summary) {
 	b.WriteString("\n## Moments and the alphabet\n\n| moment | at |\n|---|---|\n")
 	for i, m := range d.Space.Moments {
 		at := d.Moments[i]
 		if m.Anchor != "" {
 			at = fmt.Sprintf("%s (record %d of kind %s in the fault-free run, + %v)", at, m.Nth, m.Anchor, m.Offset)
 		}
-		fmt.Fprintf(&b, "| %s | %s |\n", m.Name, at)
+		fmt.Fprintf(b, "| %s | %s |\n", m.Name, at)
 	}
 	b.WriteString("\nFaults: ")
 	var ls []string
@@ -438,12 +443,12 @@ func report(d *Doc, sum *Summary) string {
 			}
 		}
 	}
-	fmt.Fprintf(&b, "| moment | %s |\n|---|%s\n", strings.Join(kinds, " | "), strings.Repeat("---|", len(kinds)))
+	fmt.Fprintf(b, "| moment | %s |\n|---|%s\n", strings.Join(kinds, " | "), strings.Repeat("---|", len(kinds)))
 	for _, row := range sum.Coverage {
-		fmt.Fprintf(&b, "| %s |", row.Moment)
+		fmt.Fprintf(b, "| %s |", row.Moment)
 		for _, k := range kinds {
 			if n, ok := row.Kinds[k]; ok {
-				fmt.Fprintf(&b, " %d |", n)
+				fmt.Fprintf(b, " %d |", n)
 			} else {
 				b.WriteString(" – |")
 			}
@@ -451,7 +456,6 @@ func report(d *Doc, sum *Summary) string {
 		b.WriteString("\n")
 	}
 	b.WriteString("\n(– : not in the alphabet at that moment.) Every file under failures/ replays with `simulate run`; runs.jsonl has every run, summary.json these numbers.\n")
-	return b.String()
 }
 
 func mdEscape(s string) string { return strings.ReplaceAll(s, "|", "\\|") }
