@@ -35,6 +35,14 @@ func flowMap(kv ...*yaml.Node) *yaml.Node {
 	return &yaml.Node{Kind: yaml.MappingNode, Style: yaml.FlowStyle, Content: kv}
 }
 
+func hostSeq(hosts []string) *yaml.Node {
+	var items []*yaml.Node
+	for _, h := range hosts {
+		items = append(items, scalar(h))
+	}
+	return flowSeq(items...)
+}
+
 func flowSeq(items ...*yaml.Node) *yaml.Node {
 	return &yaml.Node{Kind: yaml.SequenceNode, Style: yaml.FlowStyle, Content: items}
 }
@@ -45,9 +53,11 @@ func (b *builder) fault(n int, i int) *yaml.Node {
 	l := b.letters[p.Letter]
 	kv := []*yaml.Node{scalar("name"), scalar(fmt.Sprintf("mc-%d", n)), scalar("at"), scalar(b.moments[p.Moment]),
 		scalar("kind"), scalar(l.Kind)}
-	switch l.Kind {
-	case "heal":
-	case "partition":
+	switch {
+	case l.Between != nil:
+		kv = append(kv, scalar("between"), flowSeq(hostSeq(l.Between[0]), hostSeq(l.Between[1])))
+	case l.Kind == "heal":
+	case l.Kind == "partition":
 		var rest []*yaml.Node
 		for _, h := range b.hosts {
 			if h != l.Target {

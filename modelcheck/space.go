@@ -58,15 +58,21 @@ type Moment struct {
 // Letter is one fault of the alphabet: a kind on a target (a host, or
 // host/service; "" for heal), allowed at the moments Moments (indexes).
 type Letter struct {
-	Kind    string `json:"kind"`
-	Target  string `json:"target,omitempty"`
-	Moments []int  `json:"moments"`
+	Kind   string `json:"kind"`
+	Target string `json:"target,omitempty"`
+	// Between are the two sides of a partition or heal between named
+	// sides (each sorted, the sides in order), instead of a Target.
+	Between [][]string `json:"between,omitempty"`
+	Moments []int      `json:"moments"`
 	line    int
 	field   string
 }
 
 func (l Letter) String() string {
-	if l.Target == "" {
+	switch {
+	case l.Between != nil:
+		return l.Kind + " " + strings.Join(l.Between[0], ",") + "|" + strings.Join(l.Between[1], ",")
+	case l.Target == "":
 		return l.Kind
 	}
 	return l.Kind + " " + l.Target
@@ -326,6 +332,10 @@ func (s *Space) readAlphabet(ps *problems, es []*mapping) {
 			ps.add(e.line, e.field("kinds"), "required: a list of fault kinds")
 		}
 		targets := s.targets(ps, e)
+		between := s.between(ps, e)
+		if between != nil && targets != nil {
+			ps.add(e.lineOf("between"), e.field("between"), "give targets or between, not both")
+		}
 		var at []int
 		names := e.strs("at")
 		for i, n := range names {
@@ -349,6 +359,14 @@ func (s *Space) readAlphabet(ps *problems, es []*mapping) {
 				continue
 			}
 			ts := targets
+			if between != nil {
+				if k != "partition" && k != "heal" {
+					ps.add(e.lineOf("between"), e.field("between"), "between applies only to partition and heal, not %s", k)
+					continue
+				}
+				s.addLetter(ps, seen, Letter{Kind: k, Between: between, Moments: at, line: e.lineOf("kinds"), field: field})
+				continue
+			}
 			if k == "heal" {
 				if len(targets) > 0 {
 					ps.add(e.lineOf("targets"), e.field("targets"), "heal takes no target (it removes every cut); give it an entry of its own")
@@ -356,7 +374,7 @@ func (s *Space) readAlphabet(ps *problems, es []*mapping) {
 				}
 				ts = []string{""}
 			} else if len(targets) == 0 {
-				ps.add(e.line, e.field("targets"), "required for %s", k)
+				ps.add(e.line, e.field("targets"), "required for %s (or between, for a partition)", k)
 				continue
 			}
 			for _, t := range ts {
@@ -364,17 +382,80 @@ func (s *Space) readAlphabet(ps *problems, es []*mapping) {
 					ps.add(e.lineOf("targets"), e.field("targets"), "%s takes a host, not a service (%q)", k, t)
 					continue
 				}
-				l := Letter{Kind: k, Target: t, Moments: at, line: e.lineOf("kinds"), field: field}
-				if first, dup := seen[l.String()]; dup {
-					ps.add(l.line, field, "%s is in the alphabet twice (first at %s)", l, first)
-					continue
-				}
-				seen[l.String()] = fmt.Sprintf("line %d", l.line)
-				s.Letters = append(s.Letters, l)
+				s.addLetter(ps, seen, Letter{Kind: k, Target: t, Moments: at, line: e.lineOf("kinds"), field: field})
 			}
 		}
-		e.done("kinds", "targets", "at")
+		e.done("kinds", "targets", "between", "at")
 	}
+}
+
+func (s *Space) addLetter(ps *problems, seen map[string]string, l Letter) {
+	if first, dup := seen[l.String()]; dup {
+		ps.add(l.line, l.field, "%s is in the alphabet twice (first at %s)", l, first)
+		return
+	}
+	seen[l.String()] = fmt.Sprintf("line %d", l.line)
+	s.Letters = append(s.Letters, l)
+}
+
+// between reads an entry's two sides of hosts, [[a, b], [c]], checked
+// and normalised (normSides).
+func (s *Space) between(ps *problems, e *mapping) [][]string {
+	n := e.get("between")
+	if n == nil {
+		return nil
+	}
+	field := e.field("between")
+	if n.Kind != yaml.SequenceNode || len(n.Content) != 2 {
+		ps.add(n.Line, field, "want two sides of hosts, e.g. [[client01], [master01, master02]]")
+		return nil
+	}
+	var sides [][]string
+	seen := map[string]bool{}
+	for i, side := range n.Content {
+		side = resolve(side)
+		f := fmt.Sprintf("%s[%d]", field, i)
+		if side.Kind != yaml.SequenceNode || len(side.Content) == 0 {
+			ps.add(side.Line, f, "want a non-empty list of hosts, got %s", describe(side))
+			return nil
+		}
+		var hosts []string
+		for j, h := range side.Content {
+			h = resolve(h)
+			hf := fmt.Sprintf("%s[%d]", f, j)
+			if _, ok := s.hostsOf()[h.Value]; s.base != nil && (h.Kind != yaml.ScalarNode || !ok) {
+				ps.add(h.Line, hf, "no host %s in the base scenario", describe(h))
+				return nil
+			}
+			if seen[h.Value] {
+				ps.add(h.Line, hf, "host %s is on both sides or given twice", h.Value)
+				return nil
+			}
+			seen[h.Value] = true
+			hosts = append(hosts, h.Value)
+		}
+		sides = append(sides, hosts)
+	}
+	return normSides(sides)
+}
+
+// normSides sorts each side and then the two sides, so that a cut has
+// one form however it is written (and however it is renamed).
+func normSides(sides [][]string) [][]string {
+	out := make([][]string, len(sides))
+	for i, sd := range sides {
+		out[i] = slices.Sorted(slices.Values(sd))
+	}
+	slices.SortFunc(out, func(a, b []string) int { return strings.Compare(strings.Join(a, ","), strings.Join(b, ",")) })
+	return out
+}
+
+// hostsOf is the base's hosts (nil before the base is read).
+func (s *Space) hostsOf() map[string][]string {
+	if s.base == nil {
+		return nil
+	}
+	return s.services()
 }
 
 // targets resolves an entry's targets: a class (nameservers, masters,

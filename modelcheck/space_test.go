@@ -24,6 +24,7 @@ moments:
 alphabet:
   - {kinds: [kill, power-on], targets: nameservers, at: [a, b]}
   - {kinds: [heal], at: [b]}
+  - {kinds: [partition, heal], between: [[m1], [c1, ns1, ns2]], at: [a]}
 properties:
   - {name: p, verdict: no-acked-lost, expect: held}
   - {name: q, metric: messages.duplicates, failWhen: "> 0"}
@@ -47,8 +48,12 @@ func TestGoodSpaceLoads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(s.Letters) != 5 || len(s.Moments) != 2 || len(s.Properties) != 2 {
-		t.Errorf("%d letters, %d moments, %d properties; want 5, 2, 2", len(s.Letters), len(s.Moments), len(s.Properties))
+	if len(s.Letters) != 7 || len(s.Moments) != 2 || len(s.Properties) != 2 {
+		t.Errorf("%d letters, %d moments, %d properties; want 7, 2, 2", len(s.Letters), len(s.Moments), len(s.Properties))
+	}
+	// Sides are kept in one form: each sorted, then the two in order.
+	if got := s.Letters[5].String(); got != "partition c1,ns1,ns2|m1" {
+		t.Errorf("the cut reads %q, want partition c1,ns1,ns2|m1", got)
 	}
 }
 
@@ -69,10 +74,13 @@ func TestBadSpacesNameFileLineField(t *testing.T) {
 		{"targets: nameservers, at: [a, b]", "targets: nameservers, at: [a, c]", ":9: alphabet[0].at[1]: no moment \"c\""},
 		{"targets: nameservers, at: [a, b]", "targets: [ns1], at: [a, b]", ":9: alphabet[0].kinds[0]: symmetry nameservers: the alphabet has kill ns1"},
 		{"{kinds: [heal], at: [b]}", "{kinds: [heal], targets: [ns1], at: [b]}", ":10: alphabet[1].targets: heal takes no target"},
-		{"verdict: no-acked-lost", "verdict: no-acked-lots", ":12: properties[0].verdict: unknown property \"no-acked-lots\""},
-		{"expect: held", "expect: holds", ":12: properties[0].expect: want held, fails or unknown"},
-		{`failWhen: "> 0"`, `failWhen: "lots"`, ":13: properties[1].failWhen: a distribution metric needs failWhen"},
-		{"metric: messages.duplicates", "metric: messages.dupes", ":13: properties[1].metric: unknown metric \"messages.dupes\""},
+		{"between: [[m1], [c1, ns1, ns2]]", "between: [[m1], [c1, ns1, m1]]", ":11: alphabet[2].between[1][2]: host m1 is on both sides"},
+		{"between: [[m1], [c1, ns1, ns2]]", "between: [[m1], [c9]]", ":11: alphabet[2].between[1][0]: no host \"c9\""},
+		{"[partition, heal], between", "[kill, heal], between", ":11: alphabet[2].between: between applies only to partition and heal, not kill"},
+		{"verdict: no-acked-lost", "verdict: no-acked-lots", ":13: properties[0].verdict: unknown property \"no-acked-lots\""},
+		{"expect: held", "expect: holds", ":13: properties[0].expect: want held, fails or unknown"},
+		{`failWhen: "> 0"`, `failWhen: "lots"`, ":14: properties[1].failWhen: a distribution metric needs failWhen"},
+		{"metric: messages.duplicates", "metric: messages.dupes", ":14: properties[1].metric: unknown metric \"messages.dupes\""},
 		{"name: t", "name: t\nname: u", ":2: name: given twice (first at line 1)"},
 		{"scenario: %s", "scenario: nowhere.yaml", ":2: scenario: open"},
 	}

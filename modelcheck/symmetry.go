@@ -49,6 +49,17 @@ func newGroup(s *Space) (*group, error) {
 		perm := make([]int, len(s.Letters))
 		for i, l := range s.Letters {
 			r := Letter{Kind: l.Kind, Target: renameTarget(l.Target, m)}
+			if l.Between != nil {
+				var sides [][]string
+				for _, side := range l.Between {
+					var hs []string
+					for _, h := range side {
+						hs = append(hs, renameTarget(h, m))
+					}
+					sides = append(sides, hs)
+				}
+				r.Between = normSides(sides)
+			}
 			j, ok := index[r.String()]
 			if !ok || !slices.Equal(s.Letters[j].Moments, l.Moments) {
 				probs = append(probs, scenarios.Problem{File: s.Path, Line: l.line, Field: l.field,
