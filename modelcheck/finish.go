@@ -365,8 +365,8 @@ func report(d *Doc, sum *Summary) string {
 		fmt.Fprintf(&b, "%s\n\n", sum.Description)
 	}
 	c := sum.Schedules
-	fmt.Fprintf(&b, "Base scenario `%s`; %d moment(s), %d fault(s) in the alphabet, %d (moment, fault) pairs; depth %d.\n\n",
-		d.Space.BaseFile, len(d.Space.Moments), len(d.Space.Letters), len(d.Pairs), sum.Depth)
+	fmt.Fprintf(&b, "Base scenario `%s` (as the space file names it); %d moment(s), %d fault(s) in the alphabet, %d (moment, fault) pairs; depth %d.\n\n",
+		d.Space.BaseRef, len(d.Space.Moments), len(d.Space.Letters), len(d.Pairs), sum.Depth)
 	b.WriteString("## What held and what failed\n\n| property | says | claim | expected |\n|---|---|---|---|\n")
 	for _, p := range sum.Properties {
 		ok := "yes"

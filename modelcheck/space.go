@@ -26,10 +26,13 @@ type Space struct {
 	Description string `json:"description"`
 	// Path is the space file as errors name it.
 	Path string `json:"-"`
-	// BaseFile names the base scenario (a path, or "<space>#scenario"
-	// for an inline one); Base is its text, BaseLine the line of the
-	// space file it starts at (1 for a file of its own).
-	BaseFile string `json:"base_file"`
+	// BaseFile names the base scenario in errors: its path, or the space
+	// file for an inline one. BaseRef is how the space file names it
+	// ("inline" for an inline one), the same from any directory. Base is
+	// its text, BaseLine the line of the space file it starts at (1 for
+	// a file of its own).
+	BaseFile string `json:"-"`
+	BaseRef  string `json:"base_file"`
 	Base     string `json:"base"`
 	BaseLine int    `json:"-"`
 	// Depth is the most faults a schedule holds (K).
@@ -189,14 +192,14 @@ func (s *Space) readBase(ps *problems, root *mapping, data []byte) {
 			ps.add(n.Line, "scenario", "%v", err)
 			return
 		}
-		s.BaseFile, s.BaseLine, text = filepath.ToSlash(p), 1, b
+		s.BaseFile, s.BaseRef, s.BaseLine, text = filepath.ToSlash(p), n.Value, 1, b
 	case yaml.MappingNode:
 		if n.Style&yaml.FlowStyle != 0 {
 			ps.add(n.Line, "scenario", "write an inline scenario as a block mapping, one key a line")
 			return
 		}
 		text = inlineBlock(data, n)
-		s.BaseFile, s.BaseLine = s.Path, n.Line
+		s.BaseFile, s.BaseRef, s.BaseLine = s.Path, "inline", n.Line
 	default:
 		ps.add(n.Line, "scenario", "want a file path or a mapping, got %s", describe(n))
 		return

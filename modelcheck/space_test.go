@@ -214,3 +214,40 @@ properties:
 		t.Errorf("never-sent failures %v, want only %v", got["never-sent"], want)
 	}
 }
+
+// TestOutputDoesNotDependOnTheInvocationPath: a space named by another
+// path (relative or absolute) gives the same space.json, so reruns from
+// elsewhere and merges of shards run from elsewhere match.
+func TestOutputDoesNotDependOnTheInvocationPath(t *testing.T) {
+	dir := t.TempDir()
+	base, err := os.ReadFile("testdata/tiny-base.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "base.yaml"), base, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Replace(good, "scenario: %s", "scenario: base.yaml", 1)
+	if err := os.WriteFile(filepath.Join(dir, "s.yaml"), []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	doc := func(path string) string {
+		s, err := Load(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := Check(context.Background(), s, Options{Depth: 0, Workers: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(out.Doc)
+	}
+	abs := doc(filepath.Join(dir, "s.yaml"))
+	t.Chdir(dir)
+	if rel := doc("s.yaml"); rel != abs {
+		t.Errorf("space.json differs between an absolute and a relative path to the space")
+	}
+	if !strings.Contains(abs, `"base_file": "base.yaml"`) {
+		t.Errorf("space.json does not name the base as the space file does")
+	}
+}
