@@ -371,3 +371,33 @@ properties:
 		t.Errorf("replayed %s: no unflushed-lost violation", f.File)
 	}
 }
+
+func TestSchedulesWithEveryPropertyCoveredAreNotRun(t *testing.T) {
+	// With the planted property alone, a three-fault schedule holding a
+	// kill of each nameserver contains a minimal failure and is not run.
+	// Of the 56 three-fault schedules of 8 pairs, 56 − 20 − 20 + 4 = 20
+	// hold both kills; no three-fault schedule is its own renaming, so
+	// they make 10 classes.
+	s := tinySpace(t, "kill, shutdown-network-first", 3, "nameservers")
+	s.Properties = s.Properties[:1]
+	out, err := Check(context.Background(), s, Options{Depth: -1, Workers: 2, AfterRun: plantBug})
+	if err != nil {
+		t.Fatal(err)
+	}
+	notRun := 0
+	for _, b := range out.Lines {
+		var l Line
+		if err := json.Unmarshal(b, &l); err != nil {
+			t.Fatal(err)
+		}
+		if !l.Ran {
+			notRun++
+			if l.Size != 3 || l.Properties[0].CoveredBy == nil || l.Properties[0].Status != StatusCovered {
+				t.Errorf("run %d not run, but size %d, status %s", l.Run, l.Size, l.Properties[0].Status)
+			}
+		}
+	}
+	if notRun != 10 {
+		t.Errorf("%d schedules not run, want 10", notRun)
+	}
+}
