@@ -13,6 +13,8 @@
 //	simulate explain SCENARIO [-variant V] [-seed N] [-msg KEY] [-json]
 //	simulate params
 //	simulate reproduce -out DIR [-seeds N] [-workers N]
+//	simulate check SPACE.yaml -out DIR [-depth K] [-workers N] [-shard I/N] [-symmetry=false]
+//	simulate check -merge -out DIR SHARD_DIR...
 //
 // SCENARIO is a name from `simulate list` (the files are embedded) or a
 // path. The only wall-clock value it reports is wall_ms; everything else

@@ -39,6 +39,9 @@ commands:
   merge -out DIR SHARD_DIR...            merge the shards of one sweep (byte-identical to the unsharded sweep)
   compare SCENARIO -a 'key=v,...' -b 'key=v,...' [-variant V] [-seeds A..B] [-json] [-out DIR]
                                          A/B on the same seeds, every message paired by key
+  check SPACE.yaml -out DIR [-depth K] [-workers N] [-shard I/N] [-symmetry=false]
+                                         every fault schedule of a space up to depth K: what held, every minimal failure
+  check -merge -out DIR SHARD_DIR...     merge the shards of one check
 
 'simulate <command> -h' describes a command's flags.
 `
@@ -53,6 +56,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	cmds := map[string]func([]string, io.Writer, io.Writer) int{
 		"list": cmdList, "run": cmdRun, "explain": cmdExplain, "params": cmdParams, "reproduce": cmdReproduce,
 		"sweep": cmdSweep, "merge": cmdMerge, "compare": cmdCompare, "report": cmdReport,
+		"check": cmdCheck,
 	}
 	cmd, ok := cmds[args[0]]
 	if !ok {

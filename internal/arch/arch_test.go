@@ -32,6 +32,7 @@ var allowed = map[string][]string{
 	"shard":         {},
 	"stats":         {},
 	"metrics":       {"sim", "history", "model", "model/...", "check", "explain", "scenarios", "stats"},
+	"modelcheck":    {"sim", "history", "model", "model/...", "check", "explain", "scenarios", "metrics", "stats", "shard"},
 	"sweep":         {"sim", "history", "model", "model/...", "check", "explain", "scenarios", "stats", "metrics", "shard", "page"},
 	"compare":       {"sim", "history", "model", "model/...", "check", "explain", "scenarios", "stats", "metrics", "shard", "page", "sweep"},
 	"page":          {},
