@@ -458,17 +458,36 @@ func (w *incidentWriter) claimVerdict(c scenarios.Claim, v *incidentVariant) str
 			verdict += fmt.Sprintf("; cannot be read in %d", undecided)
 		}
 	}
-	rep := v.runs[0]
+	// The mechanism: the causes of the fates the claim is about, in the
+	// first seed where it holds and the first where it does not.
 	fates := claimFates(c)
-	var parts []string
-	for _, cc := range rep.causes {
-		if fates[cc.Fate] && len(parts) < 2 {
-			parts = append(parts, fmt.Sprintf("%s × %s", num(cc.Count), cc.Cause))
-		}
+	bySeed := map[uint64]*IncidentRun{}
+	for _, r := range v.runs {
+		bySeed[r.Seed] = r
 	}
-	mech := fmt.Sprintf(" In seed %d no message has a fate the claim is about.", rep.Seed)
-	if len(parts) > 0 {
-		mech = fmt.Sprintf(" Mechanism (package explain, seed %d): %s.", rep.Seed, strings.Join(parts, "; "))
+	var mechs []string
+	for _, side := range []struct {
+		seeds []uint64
+		word  string
+	}{{holdSeeds, "holds"}, {failSeeds, "does not hold"}} {
+		if len(side.seeds) == 0 {
+			continue
+		}
+		r := bySeed[side.seeds[0]]
+		var parts []string
+		for _, cc := range r.causes {
+			if fates[cc.Fate] && len(parts) < 2 {
+				parts = append(parts, fmt.Sprintf("%s × %s", num(cc.Count), cc.Cause))
+			}
+		}
+		if len(parts) == 0 {
+			parts = []string{"no message has a fate the claim is about"}
+		}
+		mechs = append(mechs, fmt.Sprintf("seed %d (%s): %s", r.Seed, side.word, strings.Join(parts, "; ")))
+	}
+	mech := ""
+	if len(mechs) > 0 {
+		mech = " Mechanism (package explain): " + strings.Join(mechs, ". ") + "."
 	}
 	return fmt.Sprintf("%s: %s.%s", vname(v.name), verdict, mech)
 }
