@@ -26,13 +26,14 @@ func sideText(s Side) string {
 }
 
 // Significant reports whether a metric differs between the sides: McNemar
-// p < 0.05 for a rate, a paired difference interval that excludes 0 for
-// a distribution.
+// p < 0.05 for a rate; for a distribution, a paired difference interval
+// that excludes 0 over at least 2 seeds, with means that differ
+// materially (sweep.Material: by 10 % and by 1 unit at least).
 func (m MetricDiff) Significant() bool {
 	if m.McNemar != nil {
 		return m.McNemar.P < 0.05
 	}
-	return m.Diff != nil && m.Diff.N > 1 && (m.Diff.Lo > 0 || m.Diff.Hi < 0)
+	return m.Diff != nil && m.Diff.N > 1 && (m.Diff.Lo > 0 || m.Diff.Hi < 0) && sweep.Material(m.ADist.Mean, m.BDist.Mean)
 }
 
 // Doc is the comparison as a report.
@@ -98,9 +99,9 @@ func (r *Result) Doc() page.Doc {
 	}
 	ms := &page.Section{Title: "Metrics"}
 	if len(sig) == 0 {
-		ms.Add(page.Para("No metric differs between A and B on these seeds (McNemar p < 0.05 for rates; a paired bootstrap 95 % interval of B − A that excludes 0 for distributions)."))
+		ms.Add(page.Para("No metric differs between A and B on these seeds (McNemar p < 0.05 for rates; for distributions, a paired bootstrap 95 % interval of B − A that excludes 0 and means that differ by at least 10 % and 1 unit)."))
 	} else {
-		ms.Add(page.Para("The metrics that differ (McNemar exact p < 0.05 for rates; for distributions, a paired bootstrap 95 % interval of B − A that excludes 0):"), metricTable(sig))
+		ms.Add(page.Para("The metrics that differ (McNemar exact p < 0.05 for rates; for distributions, a paired bootstrap 95 % interval of B − A that excludes 0 and means that differ by at least 10 % and 1 unit):"), metricTable(sig))
 	}
 	if len(rest) > 0 {
 		ms.Add(page.Details{Summary: fmt.Sprintf("the %d metrics that do not differ", len(rest)), Blocks: []page.Block{metricTable(rest)}})

@@ -191,8 +191,16 @@ func material(e, b Estimate) bool {
 	if e.Dist.N < MinRuns || b.Dist.N < MinRuns {
 		return false
 	}
-	d := math.Abs(e.Dist.Mean - b.Dist.Mean)
-	return d >= 1 && d >= 0.1*math.Max(math.Abs(e.Dist.Mean), math.Abs(b.Dist.Mean))
+	return Material(e.Dist.Mean, b.Dist.Mean)
+}
+
+// Material reports whether two means differ by at least 10 % of the
+// larger and by at least 1 of their unit: the floor below which sweep
+// and compare call a difference, however tight its interval, too small
+// to report (docs/metrics.md).
+func Material(a, b float64) bool {
+	d := math.Abs(a - b)
+	return d >= 1 && d >= 0.1*math.Max(math.Abs(a), math.Abs(b))
 }
 
 func (f finding) sentence() string {
