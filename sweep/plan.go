@@ -134,12 +134,12 @@ func Resolve(spec Spec, sc *scenarios.Scenario) (*Plan, error) {
 				return nil
 			}
 			labels[pt.Label()] = true
-			spec, sets, err := apply(sc, v, append(slices.Clone(p.Spec.Set), pt...))
+			run, sets, err := apply(sc, v, append(slices.Clone(p.Spec.Set), pt...))
 			if err != nil {
 				return fmt.Errorf("sweep %s: variant %q, point %s: %w", p.Spec.Name, v, pt.Label(), err)
 			}
 			p.Cells = append(p.Cells, Cell{Variant: v, Point: pt, Label: pt.Label(), Axis: axis})
-			p.specs, p.sets = append(p.specs, spec), append(p.sets, sets)
+			p.specs, p.sets = append(p.specs, run), append(p.sets, sets)
 			return nil
 		}
 		if err := add(Point{}, ""); err != nil {

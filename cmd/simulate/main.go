@@ -18,6 +18,8 @@ const (
 	exitOK       = 0
 	exitExpect   = 1
 	exitBadInput = 2
+	// exitInterrupted: stopped by Ctrl-C or SIGTERM (128 + SIGINT).
+	exitInterrupted = 130
 )
 
 const usage = `usage: simulate <command> [arguments]

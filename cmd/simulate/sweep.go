@@ -98,7 +98,7 @@ func cmdSweep(args []string, stdout, stderr io.Writer) int {
 	case errors.Is(err, context.Canceled):
 		fmt.Fprintf(stderr, "simulate sweep: stopped: %d of %d runs of shard %s are in %s (complete lines only); run it again to finish\n",
 			done, sh.Count(plan.Jobs), sh, filepath.Join(*out, sweep.RunsFile))
-		return exitBadInput
+		return exitInterrupted
 	case err != nil:
 		return badInput(stderr, err)
 	}
