@@ -59,50 +59,52 @@ type Series struct {
 }
 
 // IntervalPlot draws estimates with interval bars over named categories
-// (the values of a swept key), one series per variant, each offset a
-// little so that bars do not hide each other.
+// (the values of a swept key): one panel per series (a variant), each
+// with its own y scale, so that a series in the tens of milliseconds is
+// not flattened by one in the minutes.
 type IntervalPlot struct {
 	Title, XLabel, YLabel string
 	Categories            []string
 	Series                []Series
+	// YMax fixes every panel's top (100 for percentages); 0: each
+	// panel's highest bar, plus a margin.
+	YMax float64
 }
 
 const (
-	plotWidth  = 18 * vg.Centimeter
-	plotHeight = 11 * vg.Centimeter
-	plotDPI    = 96
+	plotWidth   = 18 * vg.Centimeter
+	panelHeight = 6 * vg.Centimeter
+	plotDPI     = 96
+	panelCols   = 2
 )
 
-func (ip IntervalPlot) build() (*plot.Plot, error) {
-	p := plot.New()
-	p.Title.Text = ip.Title
-	p.X.Label.Text = ip.XLabel
-	p.Y.Label.Text = ip.YLabel
-	p.Legend.Top = true
-	p.Legend.Left = false
-	n := float64(len(ip.Series))
-	top := 0.0
+// panels builds one plot per series that has a value.
+func (ip IntervalPlot) panels() ([]*plot.Plot, error) {
+	var out []*plot.Plot
 	for si, s := range ip.Series {
-		off := 0.0
-		if n > 1 {
-			off = (float64(si) - (n-1)/2) * 0.5 / n
-		}
 		var pts plotter.XYs
 		var errs plotter.YErrors
+		top := 0.0
 		for ci, v := range s.Values {
 			if !v.Defined {
 				continue
 			}
-			if math.IsNaN(v.Y) || math.IsInf(v.Y, 0) {
-				return nil, fmt.Errorf("page: series %s: value %v is not finite", s.Name, v.Y)
+			for _, x := range []float64{v.Y, v.Lo, v.Hi} {
+				if math.IsNaN(x) || math.IsInf(x, 0) {
+					return nil, fmt.Errorf("page: series %s: value %v is not finite", s.Name, x)
+				}
 			}
-			pts = append(pts, plotter.XY{X: float64(ci) + off, Y: v.Y})
+			pts = append(pts, plotter.XY{X: float64(ci), Y: v.Y})
 			errs = append(errs, struct{ Low, High float64 }{v.Y - v.Lo, v.Hi - v.Y})
 			top = math.Max(top, v.Hi)
 		}
 		if len(pts) == 0 {
 			continue
 		}
+		p := plot.New()
+		p.Title.Text = s.Name
+		p.X.Label.Text = ip.XLabel
+		p.Y.Label.Text = ip.YLabel
 		c := Palette[si%len(Palette)]
 		line, points, err := plotter.NewLinePoints(pts)
 		if err != nil {
@@ -123,26 +125,69 @@ func (ip IntervalPlot) build() (*plot.Plot, error) {
 		bars.Color = c
 		bars.LineStyle.Width = vg.Points(1.5)
 		p.Add(line, bars, points)
-		p.Legend.Add(s.Name, points)
+		p.NominalX(ip.Categories...)
+		p.X.Min, p.X.Max = -0.5, float64(len(ip.Categories))-0.5
+		p.Y.Min = 0
+		if top <= 0 {
+			top = 1
+		}
+		p.Y.Max = top * 1.15
+		if ip.YMax > 0 {
+			p.Y.Max = ip.YMax
+		}
+		out = append(out, p)
 	}
-	p.NominalX(ip.Categories...)
-	p.X.Min, p.X.Max = -0.6, float64(len(ip.Categories))-0.4
-	p.Y.Min = 0
-	if top <= 0 {
-		top = 1
+	if len(out) == 0 {
+		return nil, fmt.Errorf("page: plot %q has no defined value", ip.Title)
 	}
-	p.Y.Max = top * 1.15
-	return p, nil
+	return out, nil
+}
+
+// draw lays the panels out in rows of panelCols under the title.
+func (ip IntervalPlot) draw(c vg.CanvasSizer, ps []*plot.Plot) {
+	dc := vgdraw.New(c)
+	rows := (len(ps) + panelCols - 1) / panelCols
+	grid := make([][]*plot.Plot, rows)
+	for i := range grid {
+		grid[i] = make([]*plot.Plot, panelCols)
+		for j := range panelCols {
+			if k := i*panelCols + j; k < len(ps) {
+				grid[i][j] = ps[k]
+			}
+		}
+	}
+	title := plot.New()
+	title.Title.Text = ip.Title
+	const head = 0.9 * vg.Centimeter
+	top := vgdraw.Canvas{Canvas: dc.Canvas, Rectangle: vg.Rectangle{Min: vg.Point{X: dc.Min.X, Y: dc.Max.Y - head}, Max: dc.Max}}
+	top.FillText(title.Title.TextStyle, vg.Point{X: (dc.Min.X + dc.Max.X) / 2, Y: dc.Max.Y - head/2}, ip.Title)
+	body := vgdraw.Canvas{Canvas: dc.Canvas, Rectangle: vg.Rectangle{Min: dc.Min, Max: vg.Point{X: dc.Max.X, Y: dc.Max.Y - head}}}
+	tiles := vgdraw.Tiles{Rows: rows, Cols: panelCols, PadTop: vg.Millimeter * 2, PadBottom: vg.Millimeter * 2,
+		PadLeft: vg.Millimeter * 2, PadRight: vg.Millimeter * 3, PadX: vg.Millimeter * 4, PadY: vg.Millimeter * 4}
+	canvases := plot.Align(grid, tiles, body)
+	for i := range grid {
+		for j, p := range grid[i] {
+			if p != nil {
+				p.Draw(canvases[i][j])
+			}
+		}
+	}
+}
+
+func (ip IntervalPlot) size(n int) (vg.Length, vg.Length) {
+	rows := (n + panelCols - 1) / panelCols
+	return plotWidth, panelHeight*vg.Length(rows) + 0.9*vg.Centimeter
 }
 
 // SVG draws the plot as SVG text naming its font with fallbacks.
 func (ip IntervalPlot) SVG() ([]byte, error) {
-	p, err := ip.build()
+	ps, err := ip.panels()
 	if err != nil {
 		return nil, err
 	}
-	c := vgsvg.NewWith(vgsvg.UseWH(plotWidth, plotHeight))
-	p.Draw(vgdraw.New(c))
+	w, h := ip.size(len(ps))
+	c := vgsvg.NewWith(vgsvg.UseWH(w, h))
+	ip.draw(c, ps)
 	var b bytes.Buffer
 	if _, err := c.WriteTo(&b); err != nil {
 		return nil, err
@@ -152,12 +197,13 @@ func (ip IntervalPlot) SVG() ([]byte, error) {
 
 // PNG draws the plot as a 256-colour PNG.
 func (ip IntervalPlot) PNG() ([]byte, error) {
-	p, err := ip.build()
+	ps, err := ip.panels()
 	if err != nil {
 		return nil, err
 	}
-	c := vgimg.NewWith(vgimg.UseWH(plotWidth, plotHeight), vgimg.UseDPI(plotDPI))
-	p.Draw(vgdraw.New(c))
+	w, h := ip.size(len(ps))
+	c := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(plotDPI))
+	ip.draw(c, ps)
 	var b bytes.Buffer
 	if err := png.Encode(&b, Paletted(c.Image(), append([]color.Color{color.White, color.Black}, Palette...))); err != nil {
 		return nil, err

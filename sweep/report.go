@@ -485,7 +485,7 @@ func (r *reporter) plots(metric string) ([]plotOut, error) {
 		ip := page.IntervalPlot{Title: metric + " against " + k, XLabel: k, Categories: cats}
 		ip.YLabel = def.Unit
 		if def.Kind == metrics.Rate {
-			ip.YLabel = "% of runs"
+			ip.YLabel, ip.YMax = "% of runs", 100
 		}
 		any := false
 		for _, v := range r.p.Spec.Variants {
