@@ -117,9 +117,14 @@ type ProducerProgramSpec struct {
 	Interval time.Duration
 	// Mode: "sync" (default), "async" or "oneway".
 	Mode string
-	// OnError: "abort" (the field report's loop: an exception ends the
-	// program), "continue" (log and go on) or "retry" (retry the same
-	// message after RetryBackoff, up to MaxRetries).
+	// OnError: "abort" (an exception ends the loop and the JVM at once:
+	// a main() that calls System.exit, or an operator who kills it),
+	// "linger" (the exception escapes main(), which has no System.exit:
+	// the loop ends but the client's non-daemon threads keep the JVM
+	// alive, heartbeating and polling routes, registered with the
+	// brokers, until the process is killed or stopped), "continue" (log
+	// and go on) or "retry" (retry the same message after RetryBackoff,
+	// up to MaxRetries).
 	OnError      string
 	RetryBackoff time.Duration
 	MaxRetries   int

@@ -184,7 +184,7 @@ func (v *validator) programs() {
 			v.ps.at(p.Src, "count", "want 1 or more messages, got %d", p.Count)
 		}
 		v.oneOf(p.Src, "mode", p.Mode, "sync", "async", "oneway")
-		v.oneOf(p.Src, "onError", p.OnError, "abort", "continue", "retry")
+		v.oneOf(p.Src, "onError", p.OnError, "abort", "linger", "continue", "retry")
 		if p.MaxRetries < 0 || p.FirstIndex < 0 {
 			v.ps.at(p.Src, "maxRetries", "maxRetries and firstIndex cannot be negative")
 		}
