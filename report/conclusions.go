@@ -104,9 +104,10 @@ func conclusionAllDown(vs []*variantRuns) conclusion {
 			"outage, so those runs say nothing about consumption with every nameserver down.", ofRuns(idle, all), perVariant(vs, idle)))
 	}
 	if blank, _ := filter(all, func(r *Run) bool { return r.consoleBlank }); len(blank) > 0 {
-		c.body = append(c.body, fmt.Sprintf("In %s the console showed nothing for the whole outage, whatever the programs did: "+
-			"every page of the dashboard reads through a nameserver (§7). A count read from the console says nothing "+
-			"about whether messages flowed.", ofRuns(blank, all)))
+		c.body = append(c.body, fmt.Sprintf("In %s every console page entered during the outage showed only a toast, "+
+			"whatever the programs did: each loads through a nameserver (§7). A page left open from before, or the home "+
+			"page's chart, would instead have kept showing its old figures (section 4). Either way a count read from "+
+			"the console says nothing about whether messages flowed.", ofRuns(blank, all)))
 	}
 	return c
 }
