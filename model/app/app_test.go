@@ -1,6 +1,8 @@
 package app_test
 
 import (
+	"bytes"
+	"strings"
 	"testing"
 	"time"
 
@@ -157,5 +159,33 @@ func TestMQClientFactoryScheduledThread_LingeringJVMStaysRegistered(t *testing.T
 				t.Errorf("linger: still registered %v after the kill", ids)
 			}
 		}
+	}
+}
+
+// TestMQClientInstanceShutdown_UnregistersGroupThenInnerProducer: the
+// program's shutdown() unregisters its group from every broker address
+// (DefaultMQProducerImpl.shutdown), then MQClientInstance.shutdown shuts
+// CLIENT_INNER_PRODUCER down, a second round, before the channels close
+// (4.8.0 MQClientInstance.shutdown, unregisterClient).
+func TestMQClientInstanceShutdown_UnregistersGroupThenInnerProducer(t *testing.T) {
+	spec := cluster.FieldProducer("p", 0, 5)
+	r := newRun(t, cluster.Programs{Producers: []model.ProducerProgramSpec{spec}})
+	var trace bytes.Buffer
+	r.w.SetTraceWriter(&trace)
+	r.w.At(sim.Time(10*time.Second), func() { r.c.StartProgram("p") })
+	r.w.RunUntil(sim.Time(30 * time.Second))
+	var rounds []string
+	for _, line := range strings.Split(trace.String(), "\n") {
+		if strings.Contains(line, "client01/p") && strings.Contains(line, "UNREGISTER_CLIENT") && strings.Contains(line, "producer=") {
+			_, g, _ := strings.Cut(line, "producer=")
+			g, _, _ = strings.Cut(g, " ")
+			rounds = append(rounds, g)
+		}
+	}
+	// Four broker addresses (two masters, two slaves) known from the route.
+	want := []string{spec.Group, spec.Group, spec.Group, spec.Group,
+		"CLIENT_INNER_PRODUCER", "CLIENT_INNER_PRODUCER", "CLIENT_INNER_PRODUCER", "CLIENT_INNER_PRODUCER"}
+	if strings.Join(rounds, ",") != strings.Join(want, ",") {
+		t.Errorf("unregister requests %v, want %v", rounds, want)
 	}
 }
