@@ -158,17 +158,6 @@ func (d *Console) failed(name, topic, toast string, keep bool) {
 	d.record(pn)
 }
 
-// markStale marks a kept panel stale since at, with no toast (the home
-// line chart when the collector threw).
-func (d *Console) markStale(name string, at sim.Time) {
-	pn := d.panel(name)
-	if pn.counts == nil || pn.stale {
-		return
-	}
-	pn.stale, pn.staleSince = true, at
-	d.record(pn)
-}
-
 func (d *Console) record(pn *panel) {
 	rec := history.Record{Kind: history.Observe, Proc: d.p.Name(), Detail: pn.name, Topic: pn.topic,
 		Counts: maps.Clone(pn.counts), Err: pn.err, Start: pn.readAt.Duration()}

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"maps"
 	"strconv"
 	"strings"
 	"time"
@@ -243,27 +244,31 @@ func (d *Console) enterHome() {
 // the selected topic (one line per topic here), the last one shown.
 func (d *Console) refreshTopicLine() {
 	counts := map[string]int64{}
-	var at sim.Time
+	var at, missed sim.Time
 	for _, t := range d.topics {
 		if pt, ok := d.col.lastSaved(t); ok {
 			counts[panelTopicLine+"/"+t] = pt.in
 			at = max(at, pt.at)
+		}
+		if m := d.col.missed[t]; m != 0 && (missed == 0 || m < missed) {
+			missed = m
 		}
 	}
 	if len(counts) == 0 {
 		d.loaded(panelTopicLine, "", nil, d.p.Now())
 		return
 	}
-	d.loaded(panelTopicLine, "", counts, at)
-	var missed sim.Time
-	for _, t := range d.topics {
-		if m := d.col.missed[t]; m != 0 && (missed == 0 || m < missed) {
-			missed = m
-		}
+	stale := missed != 0 && missed > at
+	pn := d.panel(panelTopicLine)
+	if pn.counts != nil && maps.Equal(pn.counts, counts) && pn.readAt == at && pn.stale == stale &&
+		(!stale || pn.staleSince == missed) {
+		return // the page redraws the same chart
 	}
-	if missed != 0 && missed > at {
-		d.markStale(panelTopicLine, missed)
+	*pn = panel{name: panelTopicLine, counts: counts, readAt: at, stale: stale}
+	if stale {
+		pn.staleSince = missed
 	}
+	d.record(pn)
 }
 
 // clusterList is ClusterServiceImpl.list (not an annotated method: every
