@@ -242,7 +242,7 @@ func readE2Sent(ev *evidence) cell {
 		a, b := ev.consoleAt("E1c"), ev.consoleAt("E2")
 		if a.ok && b.ok {
 			delta, okDelta = b.total-a.total, true
-			console = "console +" + num(delta)
+			console = "console " + signed(delta)
 		}
 	}
 	ok := s.Messages.SendOK == reportedE2Sent && s.Messages.SendFailed == 0 && s.Messages.NeverSent == 0
@@ -272,11 +272,12 @@ func readE3Sent(ev *evidence) cell {
 	if !after.ok || !before.ok {
 		return cell{after.note(), markNo}
 	}
-	prefix := after.view + " +"
+	prefix := after.view + " "
 	if after.stale {
-		prefix = after.view + " (stale) +"
+		prefix = after.view + " (stale) "
 	}
-	return e3Count(int(after.total-before.total), prefix)
+	n := after.total - before.total
+	return cell{prefix + signed(n), e3Count(int(n), "").mark}
 }
 
 // e3Count marks an E3 send count: the reported 367, a partial count, or
@@ -307,7 +308,7 @@ func readE3Consumed(ev *evidence) cell {
 			return cell{after.view + " " + num(after.consumed), markNone}
 		}
 		d := after.consumed - before.consumed
-		return cell{after.view + " +" + num(d), mark(d == 0)}
+		return cell{after.view + " " + signed(d), mark(d == 0)}
 	}
 	text := num(s.Messages.ConsumedUnique)
 	if s.Messages.SendOK == 0 && ev.pendingAt(ev.stepWindow("E3").from) == 0 {
@@ -400,4 +401,12 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// signed writes a difference with its sign: "+100", "−100".
+func signed(n int64) string {
+	if n < 0 {
+		return "−" + num(-n)
+	}
+	return "+" + num(n)
 }

@@ -151,7 +151,7 @@ func shownValues(runs []*Run) []value {
 			case n > 0 && int(n) < r.e3.producer.intended:
 				mark = markShape
 			}
-			out = append(out, value{text: "E3 +" + num(n), mark: mark})
+			out = append(out, value{text: "E3 " + signed(n), mark: mark})
 		}
 		out[i].seeds = append(out[i].seeds, r.Seed)
 	}
