@@ -59,7 +59,7 @@ func writeLogsReading(w io.Writer, vs []*variantRuns, withE3 []*Run) {
 	if len(partial) == 0 {
 		fmt.Fprintf(w, "Every run gave all or nothing. The model's producer either fails at its first send() for want of "+
 			"a route — its first route query found no nameserver in time, and send() threw IllegalStateException, "+
-			"which ends the program (§3.4, §4.2) — or sends everything from the route it fetched before the outage, "+
+			"which ends the loop (§3.4, §4.2) — or sends everything from the route it fetched before the outage, "+
 			"without asking a nameserver again (§4.2, §6). No run gave a partial count, so none gave %s.\n\n", num(reportedE3Sent))
 		return
 	}
