@@ -85,8 +85,12 @@ const (
 	RouteRefresh Kind = "route-refresh"
 	// NSAttach: the client now talks to NameServer.
 	NSAttach Kind = "ns-attach"
-	// Observe: the dashboard's view; Counts per broker, nil if it could
-	// show nothing (Err says why).
+	// Observe: what one panel of the console shows now (Detail names the
+	// panel, e.g. "cluster", "home/topicInToday"): Counts are its figures
+	// keyed <view>/<figure>[/<broker or topic>], nil if it shows nothing;
+	// Start is when the data shown was read; StaleSince, if set, is when a
+	// refresh first failed to replace it; Err is the toast the page showed
+	// (the last failure since the data was read).
 	Observe Kind = "observe"
 )
 
@@ -136,6 +140,7 @@ type Record struct {
 	Counts     map[string]int64 `json:"counts,omitempty"`
 	Target     string           `json:"target,omitempty"`
 	Detail     string           `json:"detail,omitempty"`
+	StaleSince time.Duration    `json:"stale_since,omitempty"`
 
 	// CallSeq is, for a record written when an operation returns (Pull,
 	// OffsetCommit, OffsetRead), the history's length when the operation

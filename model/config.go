@@ -7,14 +7,14 @@ import "time"
 // overridden from a scenario by "<component>.<field>" (see Set), where the
 // field name is RocketMQ's own.
 type Config struct {
-	Namesrv   NamesrvConfig   `key:"namesrv"`
-	Broker    BrokerConfig    `key:"broker"`
-	Client    ClientConfig    `key:"client"`
-	Producer  ProducerConfig  `key:"producer"`
-	Consumer  ConsumerConfig  `key:"consumer"`
-	Dashboard DashboardConfig `key:"dashboard"`
-	Net       NetConfig       `key:"net"`
-	GoClient  GoClientConfig  `key:"go"`
+	Namesrv  NamesrvConfig  `key:"namesrv"`
+	Broker   BrokerConfig   `key:"broker"`
+	Client   ClientConfig   `key:"client"`
+	Producer ProducerConfig `key:"producer"`
+	Consumer ConsumerConfig `key:"consumer"`
+	Console  ConsoleConfig  `key:"console"`
+	Net      NetConfig      `key:"net"`
+	GoClient GoClientConfig `key:"go"`
 }
 
 // NamesrvConfig: facts §1, §9.
@@ -241,13 +241,44 @@ type ConsumerConfig struct {
 	MessageModel string `key:"messageModel" enum:"CLUSTERING,BROADCASTING"`
 }
 
-// DashboardConfig: facts §7.
-type DashboardConfig struct {
-	// AdminTimeout: MQAdminExt call timeout, 5000 ms (§7).
+// ConsoleConfig: the console (facts §7, §10.5): rocketmq-console
+// (apache/rocketmq-externals, late 2020) or rocketmq-dashboard 1.0.0, as
+// read in their source (docs/rocketmq-notes.md, "Console").
+type ConsoleConfig struct {
+	// Profile: rocketmq-console (default) or dashboard-1.0.0. They differ
+	// in the message page: rocketmq-console's queryMessageByTopic caps
+	// its list (MessageQueryCap) over now − 1 h … now + 1 h; dashboard
+	// 1.0.0's queryMessagePageByTopic counts Σ end − start per queue over
+	// now − 3 h … now (MessageServiceImpl, message.js).
+	Profile string `key:"profile" enum:"rocketmq-console,dashboard-1.0.0"`
+	// AdminTimeout: DefaultMQAdminExt's timeoutMillis, 5000 ms (its
+	// default; collectTopic's @MultiMQAdminCmdMethod(timeoutMillis = 5000)).
 	AdminTimeout time.Duration `key:"adminTimeout"`
-	// PollInterval: how often the observer refreshes its view, 10 s
-	// (a person reloading the console; not a RocketMQ default).
-	PollInterval time.Duration `key:"pollInterval"`
+	// CollectSecond: DashboardCollectTask.collectTopic runs at this second
+	// of every wall-clock minute, 30 s (cron "30 0/1 * * * ?").
+	CollectSecond time.Duration `key:"collectSecond"`
+	// SaveDataInterval: saveData writes the collected points to the file
+	// the home page reads every 5 s (cron "0/5 * * * * ?").
+	SaveDataInterval time.Duration `key:"saveDataInterval"`
+	// HomeRefreshInterval: the home page's line charts re-read that file
+	// every tools.dashboardRefreshTime, 5000 ms.
+	HomeRefreshInterval time.Duration `key:"homeRefreshInterval"`
+	// ConsumerRefreshInterval: consumer.js refreshes the group list every
+	// 10000 ms while auto-refresh is on.
+	ConsumerRefreshInterval time.Duration `key:"consumerRefreshInterval"`
+	// SubscriptionGroupTimeout: queryGroupList's getAllSubscriptionGroup
+	// (addr, 3000L).
+	SubscriptionGroupTimeout time.Duration `key:"subscriptionGroupTimeout"`
+	// MessageQueryCap: rocketmq-console's queryMessageByTopic ends every
+	// queue once its list holds more than 2000 messages.
+	MessageQueryCap int `key:"messageQueryCap"`
+	// MessagePullBatch: both message pages pull 32 at a time.
+	MessagePullBatch int `key:"messagePullBatch"`
+	// PullTimeout: DefaultMQPullConsumer.consumerPullTimeoutMillis, 10 s.
+	PullTimeout time.Duration `key:"pullTimeout"`
+	// SearchOffsetTimeout: MQAdminImpl's timeoutMillis for the route and
+	// searchOffset calls of the message page, 6000 ms (§9).
+	SearchOffsetTimeout time.Duration `key:"searchOffsetTimeout"`
 }
 
 // NetConfig: the virtual network (facts §3.5, §10.1).
@@ -345,7 +376,11 @@ func DefaultConfig() Config {
 			SendBackTimeout: 5000 * ms, QueryOffsetTimeout: 5000 * ms, UpdateOffsetTimeout: 5000 * ms,
 			MaxOffsetTimeout: 6000 * ms, ReconsumeLaterDelay: 5 * s, MessageModel: "CLUSTERING",
 		},
-		Dashboard: DashboardConfig{AdminTimeout: 5000 * ms, PollInterval: 10 * s},
+		Console: ConsoleConfig{
+			Profile: "rocketmq-console", AdminTimeout: 5000 * ms, CollectSecond: 30 * s, SaveDataInterval: 5 * s,
+			HomeRefreshInterval: 5000 * ms, ConsumerRefreshInterval: 10000 * ms, SubscriptionGroupTimeout: 3000 * ms,
+			MessageQueryCap: 2000, MessagePullBatch: 32, PullTimeout: 10 * s, SearchOffsetTimeout: 6000 * ms,
+		},
 		Net: NetConfig{
 			LatencyMin: 100 * time.Microsecond, LatencyMax: 400 * time.Microsecond,
 			TCPGiveUp: 15 * time.Minute, BootTime: 30 * s, ShutdownGrace: 10 * s, PowerOffDelay: 2 * s,

@@ -13,7 +13,8 @@ import (
 // BrokerRuntimeInfo is GET_BROKER_RUNTIME_INFO's reply (a KVTable in
 // Java, BrokerController.getRuntimeInfo). Counters are in-memory and
 // restart from 0 with the broker (StoreStatsService); the "morning"
-// values are 0 because a run starts after midnight and lasts < 1 day.
+// values are BrokerStats.record's copy at the last midnight after the
+// broker started (0 before it).
 type BrokerRuntimeInfo struct {
 	BrokerName                  string
 	BrokerID                    int64

@@ -38,6 +38,8 @@ const (
 	GetTopicStatsInfo             RequestCode = 202
 	GetAllTopicListFromNameServer RequestCode = 206
 	GetConsumeStats               RequestCode = 208
+	QueryTopicConsumeByWho        RequestCode = 300
+	ViewBrokerStatsData           RequestCode = 315
 	// HATransfer is the HA connection's data stream (not a RemotingCommand
 	// in RocketMQ: HAService speaks its own protocol on haListenPort).
 	HATransfer RequestCode = -1
@@ -58,6 +60,7 @@ var requestNames = map[RequestCode]string{
 	GetRouteInfoByTopic: "GET_ROUTEINFO_BY_TOPIC", GetBrokerClusterInfo: "GET_BROKER_CLUSTER_INFO",
 	GetAllSubscriptionGroupConfig: "GET_ALL_SUBSCRIPTIONGROUP_CONFIG", GetTopicStatsInfo: "GET_TOPIC_STATS_INFO",
 	GetAllTopicListFromNameServer: "GET_ALL_TOPIC_LIST_FROM_NAMESERVER", GetConsumeStats: "GET_CONSUME_STATS",
+	QueryTopicConsumeByWho: "QUERY_TOPIC_CONSUME_BY_WHO", ViewBrokerStatsData: "VIEW_BROKER_STATS_DATA",
 	HATransfer: "HA_TRANSFER", HAReport: "HA_REPORT",
 }
 

@@ -99,6 +99,7 @@ func writeReport(w io.Writer, vs []*variantRuns, sweep func(io.Writer)) {
 		"grouped into outcome classes (the same mark on every observation), each with a plot of its lowest seed.\n\n")
 	writeRuns(w, vs)
 	writeOverview(w, vs)
+	writeReadings(w, vs)
 	writeVariants(w, vs)
 	writeConclusions(w, conclusions(vs))
 	writeOnly367(w, vs)

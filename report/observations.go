@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"rmqsim/history"
-	"rmqsim/scenarios"
 )
 
 // Marks in the observation table.
@@ -75,11 +74,11 @@ func readE1Sent(ev *evidence) cell {
 		return cell{"no E1", markNone}
 	}
 	if ev.fromDashboard() {
-		total, ok := ev.console(s)
-		if !ok {
-			return cell{"console blank", markNo}
+		c := ev.consoleAt("E1")
+		if !c.ok {
+			return cell{c.note(), markNo}
 		}
-		return cell{"console " + num(total), mark(total == reportedE1Sent)}
+		return cell{"console " + num(c.total), mark(c.total == reportedE1Sent)}
 	}
 	return cell{num(s.Messages.SendOK), mark(s.Messages.SendOK == reportedE1Sent && s.Messages.SendFailed == 0)}
 }
@@ -161,11 +160,12 @@ func readE1Console(ev *evidence) cell {
 	if s == nil {
 		return cell{"no E1", markNone}
 	}
-	if s.Observer == nil {
-		return cell{"console blank", markNo}
+	view := ev.readView("E1")
+	a, okA := consoleBroker(s.Observer, view, ev.timeline.Topic, "broker-a")
+	b, okB := consoleBroker(s.Observer, view, ev.timeline.Topic, "broker-b")
+	if !okA && !okB {
+		return cell{ev.consoleAt("E1").note(), markNo}
 	}
-	a, okA := consoleBroker(s.Observer, ev.timeline.Topic, "broker-a")
-	b, okB := consoleBroker(s.Observer, ev.timeline.Topic, "broker-b")
 	return cell{fmt.Sprintf("%d / %d", a, b), mark(okA && okB && a == reportedE1ConsoleA && b == reportedE1ConsoleB)}
 }
 
@@ -175,17 +175,17 @@ func readE1cConsumed(ev *evidence) cell {
 		return cell{"no E1c", markNone}
 	}
 	n := s.Messages.ConsumedUnique
-	c, ok := consoleConsumed(s.Observer, ev.timeline.Topic)
-	console := "console " + num(c)
+	c := ev.consoleAt("E1c")
+	console := "console " + num(c.consumed)
 	switch {
-	case s.Observer == nil:
-		console = "console blank"
-	case !ok:
-		console = "no consumer count on the console"
+	case c.blank:
+		console = c.note()
+	case !c.okConsumed:
+		console = "no consumed count on the " + c.view + " page"
 	}
 	good := n == reportedE1Sent && s.Messages.Duplicates == 0
 	if ev.fromDashboard() {
-		good = ok && c == reportedE1Sent
+		good = c.okConsumed && c.consumed == reportedE1Sent
 	}
 	return cell{fmt.Sprintf("%s (%s)", num(n), console), mark(good)}
 }
@@ -239,11 +239,10 @@ func readE2Sent(ev *evidence) cell {
 	console := "console blank"
 	delta, okDelta := int64(0), false
 	if prev != nil {
-		a, okA := ev.console(prev)
-		b, okB := ev.console(s)
-		if okA && okB {
-			delta, okDelta = b-a, true
-			console = "console +" + num(delta)
+		a, b := ev.consoleAt("E1c"), ev.consoleAt("E2")
+		if a.ok && b.ok {
+			delta, okDelta = b.total-a.total, true
+			console = "console " + signed(delta)
 		}
 	}
 	ok := s.Messages.SendOK == reportedE2Sent && s.Messages.SendFailed == 0 && s.Messages.NeverSent == 0
@@ -269,18 +268,16 @@ func readE3Sent(ev *evidence) cell {
 	if !ev.fromDashboard() {
 		return e3Count(s.Messages.SendOK, "")
 	}
-	before, okA := ev.console(ev.step("E2"))
-	after, okB := ev.console(s)
-	if okA && okB {
-		return e3Count(int(after-before), "console +")
+	before, after := ev.consoleAt("E2"), ev.consoleAt("E3")
+	if !after.ok || !before.ok {
+		return cell{after.note(), markNo}
 	}
-	// Blank at E3's end: a person who did not reload the console still
-	// saw the last page that loaded before it went blank (§7).
-	shown, _, ok := ev.consoleBeforeBlank(ev.stepWindow("E3").from)
-	if !ok {
-		return cell{"console blank", markNo}
+	prefix := after.view + " "
+	if after.stale {
+		prefix = after.view + " (stale) "
 	}
-	return e3Count(int(shown), "console blank; its last view +")
+	n := after.total - before.total
+	return cell{prefix + signed(n), e3Count(int(n), "").mark}
 }
 
 // e3Count marks an E3 send count: the reported 367, a partial count, or
@@ -300,8 +297,18 @@ func readE3Consumed(ev *evidence) cell {
 	if s == nil {
 		return cell{"no E3", markNone}
 	}
-	if ev.fromDashboard() && s.Observer == nil {
-		return cell{"console blank", markYes}
+	if ev.fromDashboard() {
+		before, after := ev.consoleAt("E2"), ev.consoleAt("E3")
+		switch {
+		case after.blank:
+			return cell{after.note(), markYes}
+		case !after.okConsumed:
+			return cell{"no consumed count on the " + after.view + " page", markNone}
+		case !before.okConsumed:
+			return cell{after.view + " " + num(after.consumed), markNone}
+		}
+		d := after.consumed - before.consumed
+		return cell{after.view + " " + signed(d), mark(d == 0)}
 	}
 	text := num(s.Messages.ConsumedUnique)
 	if s.Messages.SendOK == 0 && ev.pendingAt(ev.stepWindow("E3").from) == 0 {
@@ -349,6 +356,15 @@ func (ev *evidence) pendingAt(t time.Duration) int {
 
 func readE4Lost(ev *evidence) cell {
 	m := ev.res.Messages
+	if ev.fromDashboard() {
+		c := ev.consoleAt("E4")
+		if !c.ok {
+			return cell{c.note(), markNo}
+		}
+		acked := ev.ackedBy(c.readAt)
+		text := fmt.Sprintf("%s %s of %s acked, acked lost %s", c.view, num(c.total), num(acked), num(m.LostAcked))
+		return cell{text, mark(c.total < int64(acked))}
+	}
 	text := fmt.Sprintf("acked lost %s, never sent %s", num(m.LostAcked), num(m.NeverSent))
 	switch {
 	case m.LostAcked > 0:
@@ -363,13 +379,19 @@ func readE4Lost(ev *evidence) cell {
 // console rather than the programs' logs.
 func (ev *evidence) fromDashboard() bool { return ev.res.CountsFrom == "dashboard" }
 
-// console is the topic's total the console showed at the step's end;
-// false when it was blank (or there is no such step).
-func (ev *evidence) console(s *scenarios.StepResult) (int64, bool) {
-	if s == nil {
-		return 0, false
+// ackedBy counts the distinct messages of the topic acknowledged before t.
+func (ev *evidence) ackedBy(t time.Duration) int {
+	acked := map[string]bool{}
+	for i := range ev.h.Records {
+		r := &ev.h.Records[i]
+		if r.At >= t {
+			break
+		}
+		if r.Kind == history.SendReturn && r.Status == "SEND_OK" && (r.Topic == "" || r.Topic == ev.timeline.Topic) {
+			acked[r.Key] = true
+		}
 	}
-	return consoleTopic(s.Observer, ev.timeline.Topic, ev.timeline.Brokers)
+	return len(acked)
 }
 
 func sortedKeys[V any](m map[string]V) []string {
@@ -379,4 +401,12 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// signed writes a difference with its sign: "+100", "−100".
+func signed(n int64) string {
+	if n < 0 {
+		return "−" + num(-n)
+	}
+	return "+" + num(n)
 }

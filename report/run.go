@@ -1,10 +1,7 @@
 package report
 
 import (
-	"time"
-
 	"rmqsim/explain"
-	"rmqsim/model"
 	"rmqsim/scenarios"
 )
 
@@ -64,8 +61,6 @@ type Run struct {
 	// spec is the scenario as run (for the start-index sweep); nil for
 	// hand-made results.
 	spec *scenarios.Scenario
-	// pollInterval is the console's refresh period (dashboard.pollInterval).
-	pollInterval time.Duration
 }
 
 // example is one message's fate and causal chain.
@@ -96,13 +91,9 @@ func NewRun(res *scenarios.Result) *Run {
 	r := &Run{Variant: res.Variant, Seed: res.Seed, Description: variantDescription(res), CountsFrom: res.CountsFrom,
 		TraceHash: res.TraceHash, Events: res.Events, SimTimeMs: res.SimTimeMs, Outcome: res.Outcome,
 		Messages: res.Messages, Fates: ev.exp.FateCounts, Steps: res.Steps, spec: res.Spec,
-		outage: ev.outage, during: ev.during, after: ev.after, timeline: ev.timeline,
-		pollInterval: model.DefaultConfig().Dashboard.PollInterval}
+		outage: ev.outage, during: ev.during, after: ev.after, timeline: ev.timeline}
 	if r.CountsFrom == "" {
 		r.CountsFrom = "logs"
-	}
-	if res.Config != nil {
-		r.pollInterval = res.Config.Dashboard.PollInterval
 	}
 	for _, o := range observations {
 		r.cells = append(r.cells, o.read(ev))

@@ -18,12 +18,14 @@ type e3Facts struct {
 	// SEND_OK (hasCall false if it never called send()).
 	firstCall, lastAck time.Duration
 	hasCall            bool
-	// console: the last view before the console went blank in E3 (or
-	// the run's end) showed shown of E3's messages (its topic total less
-	// the total at E3's start), at shownAt; consoleOK false if the
-	// console showed nothing before E3 to compare with.
+	// console: at E3's end the page the person read E3 from (view)
+	// showed shown of E3's messages (its figure less the previous step's
+	// reading), read at shownAt, stale if a refresh had failed since;
+	// consoleOK false if either reading showed nothing.
+	view      string
 	shown     int64
 	shownAt   time.Duration
+	stale     bool
 	consoleOK bool
 	// allDownAt is when every nameserver was down (allDown false if
 	// that never happened), lastDown the nameserver that went down then.
@@ -70,7 +72,11 @@ func readE3Facts(ev *evidence, ps []program) e3Facts {
 			f.lastAck = r.At
 		}
 	}
-	f.shown, f.shownAt, f.consoleOK = ev.consoleBeforeBlank(w.from)
+	before, after := ev.consoleAt("E2"), ev.consoleAt("E3")
+	f.view, f.stale = after.view, after.stale
+	if before.ok && after.ok {
+		f.shown, f.shownAt, f.consoleOK = after.total-before.total, after.readAt, true
+	}
 	f.allDownAt, f.allDown, f.stepStart = ev.outage.from, ev.outage.ok, w.from
 	for _, n := range ev.nodes {
 		for _, o := range n.Outages {
@@ -80,29 +86,4 @@ func readE3Facts(ev *evidence, ps []program) e3Facts {
 		}
 	}
 	return f
-}
-
-// consoleBeforeBlank finds the console's last view before its first
-// blank one from t on: how many more messages of the topic it showed than
-// its last view before t, and when; false if it showed nothing before t.
-func (ev *evidence) consoleBeforeBlank(t time.Duration) (int64, time.Duration, bool) {
-	var base, last int64
-	var lastAt time.Duration
-	haveBase := false
-	for i := range ev.h.Records {
-		r := &ev.h.Records[i]
-		if r.Kind != history.Observe {
-			continue
-		}
-		n, ok := consoleTopic(r.Counts, ev.timeline.Topic, ev.timeline.Brokers)
-		switch {
-		case r.At < t && ok:
-			base, last, lastAt, haveBase = n, n, r.At, true
-		case r.At >= t && !ok:
-			return last - base, lastAt, haveBase
-		case r.At >= t:
-			last, lastAt = n, r.At
-		}
-	}
-	return last - base, lastAt, haveBase
 }

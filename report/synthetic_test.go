@@ -85,12 +85,11 @@ func key(i int) string { return fmt.Sprintf("NameServer Test%d", i) }
 // observe records the console's view: the masters' counts, or nothing
 // with every nameserver down.
 func (b *builder) observe() {
-	r := history.Record{Kind: history.Observe, Proc: "client01/dashboard"}
+	r := history.Record{Kind: history.Observe, Proc: "client01/dashboard", Detail: "cluster", Start: b.now}
 	if b.nsUp > 0 {
 		a, bb := b.held["broker-a"], b.held["broker-b"]
-		r.Counts = map[string]int64{"brokers": 2, "put/broker-a": a, "put/broker-b": bb,
-			"stored/" + topic + "/broker-a": a, "stored/" + topic + "/broker-b": bb, "stored/" + topic: a + bb,
-			"consumed/group_test_123/" + topic: b.consumed}
+		r.Counts = map[string]int64{"cluster/todayPro/broker-a:0": a, "cluster/todayPro/broker-b:0": bb,
+			"cluster/todayCus/broker-a:0": b.consumed, "cluster/todayCus/broker-b:0": 0}
 	} else {
 		r.Err = "connect to [nameserver01:9876, nameserver02:9876] failed"
 	}
@@ -344,7 +343,23 @@ func synthStep(h *history.History, name string, start, end time.Duration, last b
 		}
 	}
 	if view != nil {
-		s.Observer = view.Counts
+		s.Observer = observerOf(view)
 	}
 	return s
+}
+
+// observerOf is a step's Observer from one cluster-page record.
+func observerOf(r *history.Record) scenarios.Observer {
+	o := scenarios.Observer{}
+	if r.Counts == nil {
+		if r.Err != "" {
+			o[r.Detail] = scenarios.Figure{ReadAtMs: r.Start.Milliseconds(), Error: r.Err}
+		}
+		return o
+	}
+	for k, v := range r.Counts {
+		v := v
+		o[k] = scenarios.Figure{Value: &v, ReadAtMs: r.Start.Milliseconds()}
+	}
+	return o
 }

@@ -41,11 +41,12 @@ type Timeline struct {
 	Steps []StepMark `json:"steps"`
 }
 
-// DashboardView is one Observe record: the topic's messages per broker
-// as the console showed them, or Blank when it could show nothing (Err
-// says why).
+// DashboardView is one Observe record of a per-broker page (cluster or
+// topic status): the topic's messages per broker as the page showed
+// them; Blank when a page showed nothing (Err the toast).
 type DashboardView struct {
 	At     time.Duration    `json:"at"`
+	Panel  string           `json:"panel,omitempty"`
 	Counts map[string]int64 `json:"counts,omitempty"`
 	Blank  bool             `json:"blank,omitempty"`
 	Err    string           `json:"err,omitempty"`
@@ -53,16 +54,11 @@ type DashboardView struct {
 
 // dashboardView reads an Observe record for topic.
 func dashboardView(r *history.Record, topic string, brokers []string) DashboardView {
-	v := DashboardView{At: r.At, Blank: r.Counts == nil, Err: r.Err}
+	v := DashboardView{At: r.At, Panel: r.Detail, Blank: r.Counts == nil, Err: r.Err}
 	if r.Counts == nil {
 		return v
 	}
-	v.Counts = map[string]int64{}
-	for _, b := range brokers {
-		if n, ok := consoleBroker(r.Counts, topic, b); ok {
-			v.Counts[b] = n
-		}
-	}
+	v.Counts = countsPerBroker(r.Detail, r.Counts, topic, brokers)
 	return v
 }
 

@@ -118,10 +118,36 @@ type StepResult struct {
 	// Messages counts the messages that belong to the step (see
 	// docs/scenarios.md, "Steps").
 	Messages Messages `json:"messages"`
-	// Observer is the dashboard's last view at the step's end: messages
-	// per brokerName; null where it could show nothing (no nameserver
-	// answered, no dashboard, or no view yet).
-	Observer map[string]int64 `json:"observer"`
+	// Observer is what each console page showed at the step's end, keyed
+	// <view>/<figure>[/<broker or topic>] (model/app.Console); null where
+	// no page showed anything.
+	Observer Observer `json:"observer"`
+}
+
+// Observer is the console's pages at a moment: figure key → Figure.
+type Observer map[string]Figure
+
+// Figure is one figure a console page showed.
+type Figure struct {
+	// Value is the number shown; null for a page that showed only a toast
+	// (keyed by the page's name).
+	Value *int64 `json:"value"`
+	// ReadAtMs is when the data shown was read (virtual ms).
+	ReadAtMs int64 `json:"read_at_ms"`
+	// StaleSince, if set, is when a refresh first failed to replace the
+	// data shown (the page kept showing it).
+	StaleSince *int64 `json:"stale_since,omitempty"`
+	// Error is the toast the page showed, the last since the data was read.
+	Error string `json:"error,omitempty"`
+}
+
+// Value is the number shown for key; false when the page shows none.
+func (o Observer) Value(key string) (int64, bool) {
+	f, ok := o[key]
+	if !ok || f.Value == nil {
+		return 0, false
+	}
+	return *f.Value, true
 }
 
 // ExpectationsHeld reports whether every expectation held.

@@ -135,16 +135,65 @@ type Consumer struct {
 	Src           Pos `yaml:"-"`
 }
 
-// Dashboard is the console observer (facts §7).
+// Dashboard is a console (facts §7; model/app.Console): its collector
+// runs from its start; its pages show what a person's Visits load.
 type Dashboard struct {
 	Name string `yaml:"name"`
 	Host string `yaml:"host"`
-	// Topics whose stored counts the console shows (empty: every topic of
-	// the cluster); Groups whose consumer progress it shows (empty: none).
-	Topics    []string `yaml:"topics"`
-	Groups    []string `yaml:"groups"`
+	// Topics whose figures the pages report (empty: every topic of the
+	// cluster); Groups whose consumer-page rows are reported (empty: none).
+	Topics []string `yaml:"topics"`
+	Groups []string `yaml:"groups"`
+	// Visits are the person's actions: which page, when, with which
+	// settings, and why.
+	Visits []Visit `yaml:"visits"`
+	// Reads say, for a variant that reads its counts from the console
+	// (countsFrom: dashboard), which page the person read each step's
+	// numbers from (steps not listed: the cluster page).
+	Reads     []Read `yaml:"reads"`
 	Lifecycle `yaml:",inline"`
 	Src       Pos `yaml:"-"`
+}
+
+// Visit is one page a person enters at the console.
+type Visit struct {
+	At *When `yaml:"at"`
+	// View: home, cluster, topicStatus, consumer or messagePage.
+	View string `yaml:"view"`
+	// Topic of a topicStatus or messagePage visit (default: the
+	// dashboard's first topic).
+	Topic string `yaml:"topic"`
+	// AutoRefresh turns the consumer page's auto-refresh on (default off,
+	// as the page opens).
+	AutoRefresh bool `yaml:"autoRefresh"`
+	// Begin and End, both or neither, are the message query's window
+	// (default: the console profile's, around the moment of entry).
+	Begin *When `yaml:"begin"`
+	End   *When `yaml:"end"`
+	// Why the person did it (the scenario's reason; not used by the run).
+	Why string `yaml:"why"`
+	Src Pos    `yaml:"-"`
+}
+
+// Read names the page a person read one step's numbers from.
+type Read struct {
+	Step string `yaml:"step"`
+	View string `yaml:"view"`
+	Why  string `yaml:"why"`
+	Src  Pos    `yaml:"-"`
+}
+
+// ReadOf is the page the console reading of step comes from: the
+// dashboards' reads (the first that names it), else the cluster page.
+func (p *Programs) ReadOf(step string) string {
+	for _, d := range p.Dashboards {
+		for _, r := range d.Reads {
+			if r.Step == step {
+				return r.View
+			}
+		}
+	}
+	return model.ViewCluster
 }
 
 // Step is a named span of the timeline. It starts at At and ends at End,

@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -170,18 +171,48 @@ func (f *historyFacts) countReturn(r *history.Record, at sim.Time, each func(sim
 	}
 }
 
-// observerAt is the dashboard's last view at or before end: messages per
-// broker, or nil where it showed nothing (or there is no view yet).
-func (f *historyFacts) observerAt(h *history.History, end sim.Time) map[string]int64 {
-	var last *history.Record
+// observerAt is what each console panel showed at end: for each panel
+// its last Observe record at or before end, its figures with when their
+// data was read, since when they were stale and the toast shown; a panel
+// that showed only a toast is one entry keyed by the panel's name with a
+// null value. nil when no panel showed anything (no console, no visit,
+// or nothing loaded yet).
+func (f *historyFacts) observerAt(h *history.History, end sim.Time) Observer {
+	last := map[string]*history.Record{}
+	var order []string
 	for _, i := range f.observeSeq {
-		if sim.Time(h.Records[i].At) > end {
+		r := &h.Records[i]
+		if sim.Time(r.At) > end {
 			break
 		}
-		last = &h.Records[i]
+		if _, ok := last[r.Detail]; !ok {
+			order = append(order, r.Detail)
+		}
+		last[r.Detail] = r
 	}
-	if last == nil || last.Counts == nil {
+	out := Observer{}
+	for _, name := range order {
+		r := last[name]
+		fig := Figure{ReadAtMs: r.Start.Milliseconds(), Error: r.Err}
+		if r.StaleSince != 0 {
+			ms := r.StaleSince.Milliseconds()
+			fig.StaleSince = &ms
+		}
+		if r.Counts == nil {
+			if r.Err != "" {
+				out[name] = fig
+			}
+			continue
+		}
+		for _, k := range slices.Sorted(maps.Keys(r.Counts)) {
+			v := r.Counts[k]
+			g := fig
+			g.Value = &v
+			out[k] = g
+		}
+	}
+	if len(out) == 0 {
 		return nil
 	}
-	return maps.Clone(last.Counts)
+	return out
 }

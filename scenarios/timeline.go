@@ -138,7 +138,29 @@ func (t *timeline) schedule() {
 		f := &t.s.Faults[i]
 		t.at(f.At, func() { t.apply(f) })
 	}
+	for i := range t.s.Programs.Dashboards {
+		d := &t.s.Programs.Dashboards[i]
+		for j := range d.Visits {
+			t.visit(d.Name, &d.Visits[j])
+		}
+	}
 	t.at(t.s.Judge.HealAt, func() { t.healAt = t.w.Now().Duration() })
+}
+
+// visit schedules a person's visit to a console page once its moment and
+// its window's bounds are known; a console that is not running then sees
+// nothing (the browser cannot reach it).
+func (t *timeline) visit(console string, v *Visit) {
+	mv := model.ConsoleVisit{View: v.View, Topic: v.Topic, AutoRefresh: v.AutoRefresh, Window: v.Begin != nil}
+	t.resolve(v.Begin, func(at sim.Time) { mv.Begin = at })
+	t.resolve(v.End, func(at sim.Time) { mv.End = at })
+	t.resolve(v.At, func(at sim.Time) {
+		t.w.At(max(at, t.w.Now()), func() {
+			if c := t.env.Consoles[console]; c != nil && c.Alive() {
+				c.Visit(mv)
+			}
+		})
+	})
 }
 
 func (t *timeline) isProducer(name string) bool {

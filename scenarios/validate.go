@@ -185,15 +185,68 @@ func (v *validator) programs() {
 			v.ps.at(p.Src, "count", "want 1 or more messages, got %d", p.Count)
 		}
 		v.oneOf(p.Src, "mode", p.Mode, "sync", "async", "oneway")
-		v.oneOf(p.Src, "onError", p.OnError, "abort", "continue", "retry")
+		v.oneOf(p.Src, "onError", p.OnError, "abort", "linger", "continue", "retry")
 		if p.MaxRetries < 0 || p.FirstIndex < 0 {
 			v.ps.at(p.Src, "maxRetries", "maxRetries and firstIndex cannot be negative")
 		}
+	}
+	for _, d := range v.s.Programs.Dashboards {
+		v.dashboard(d)
 	}
 	for _, c := range v.s.Programs.Consumers {
 		v.required(c.Src, map[string]string{"group": c.Group, "topic": c.Topic})
 		if c.FailureRate < 0 || c.FailureRate > 1 {
 			v.ps.at(c.Src, "failureRate", "want a probability in [0, 1], got %g", c.FailureRate)
+		}
+	}
+}
+
+// dashboard checks a console's topics, visits and reads.
+func (v *validator) dashboard(d Dashboard) {
+	topics := map[string]bool{}
+	for _, t := range v.s.Cluster.Topics {
+		topics[t.Name] = true
+	}
+	for _, t := range d.Topics {
+		if !topics[t] {
+			v.ps.at(d.Src, "topics", "no topic %q in the cluster", t)
+		}
+	}
+	for _, vi := range d.Visits {
+		v.oneOf(vi.Src, "view", vi.View, model.ConsoleViews...)
+		if vi.View == "" {
+			v.ps.at(vi.Src, "view", "required: the page entered (one of %s)", strings.Join(model.ConsoleViews, ", "))
+		}
+		if vi.At == nil {
+			v.ps.at(vi.Src, "at", "required: when the page is entered")
+		}
+		if vi.Topic != "" && !topics[vi.Topic] {
+			v.ps.at(vi.Src, "topic", "no topic %q in the cluster", vi.Topic)
+		}
+		if vi.Topic != "" && vi.View != model.ViewTopicStatus && vi.View != model.ViewMessagePage {
+			v.ps.at(vi.Src, "topic", "only a topicStatus or messagePage visit has a topic")
+		}
+		if vi.AutoRefresh && vi.View != model.ViewConsumer {
+			v.ps.at(vi.Src, "autoRefresh", "only the consumer page has auto-refresh")
+		}
+		if (vi.Begin == nil) != (vi.End == nil) {
+			v.ps.at(vi.Src, "begin", "give both begin and end of the message query's window, or neither")
+		}
+		if vi.Begin != nil && vi.View != model.ViewMessagePage {
+			v.ps.at(vi.Src, "begin", "only a messagePage visit has a query window")
+		}
+	}
+	steps := map[string]bool{}
+	for _, st := range v.s.Steps {
+		steps[st.Name] = true
+	}
+	for _, r := range d.Reads {
+		if !steps[r.Step] {
+			v.ps.at(r.Src, "step", "no step %q", r.Step)
+		}
+		v.oneOf(r.Src, "view", r.View, model.ConsoleViews...)
+		if r.View == "" {
+			v.ps.at(r.Src, "view", "required: the page the step's numbers were read from")
 		}
 	}
 }

@@ -143,6 +143,13 @@ func (v *validator) whens() {
 	for _, f := range v.s.Faults {
 		check(f.At)
 	}
+	for _, d := range v.s.Programs.Dashboards {
+		for _, vi := range d.Visits {
+			check(vi.At)
+			check(vi.Begin)
+			check(vi.End)
+		}
+	}
 	check(v.s.Judge.HealAt)
 	if len(v.ps.list) == 0 {
 		v.cycles(steps, progs)

@@ -44,6 +44,16 @@ func (d *Disk) Blob(name string) *Blob {
 	return b
 }
 
+// sync is sync(2): every log and blob made durable.
+func (d *Disk) sync() {
+	for _, k := range slices.Sorted(maps.Keys(d.logs)) {
+		d.logs[k].Sync()
+	}
+	for _, k := range slices.Sorted(maps.Keys(d.blobs)) {
+		d.blobs[k].Sync()
+	}
+}
+
 func (d *Disk) powerLoss(now Time) {
 	for _, k := range slices.Sorted(maps.Keys(d.logs)) {
 		d.logs[k].powerLoss()

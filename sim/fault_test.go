@@ -229,3 +229,38 @@ func TestLoss_ShowsAsRetransmissionDelay(t *testing.T) {
 		}
 	}
 }
+
+// TestSystemdShutdown_SyncsDisksBeforePowerOff: an OS shutdown, orderly
+// or network first, sync()s the page cache before reboot(RB_POWER_OFF)
+// (systemd src/core/shutdown.c main), so written but unsynced data
+// survives; a power cut loses it.
+func TestSystemdShutdown_SyncsDisksBeforePowerOff(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		act  func(h *Host)
+		want int
+	}{
+		{"shutdown-network-first", func(h *Host) { h.ShutdownNetworkFirst(time.Second) }, 2},
+		{"shutdown-orderly", func(h *Host) { h.ShutdownOrderly(time.Second, time.Second) }, 2},
+		{"power-off", func(h *Host) { h.PowerOff() }, 1},
+	} {
+		w := NewWorld(Config{Seed: 11})
+		h := w.AddHost("a")
+		log, blob := h.Disk().Log("commitlog"), h.Disk().Blob("offsets")
+		log.Append("synced")
+		log.Sync()
+		log.Append("page cache only")
+		blob.Write(w.Now(), "v1")
+		c.act(h)
+		runFor(w, 5*time.Second)
+		if h.Up() {
+			t.Fatalf("%s: host still up", c.name)
+		}
+		if log.Len() != c.want {
+			t.Errorf("%s: %d log records after power-off, want %d", c.name, log.Len(), c.want)
+		}
+		if got := blob.Read(); (c.want == 2) != (got == "v1") {
+			t.Errorf("%s: blob %v after power-off", c.name, got)
+		}
+	}
+}

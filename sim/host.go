@@ -131,7 +131,14 @@ func (h *Host) Stop(name string, grace time.Duration) {
 
 // PowerOff cuts power: every process dies silently (no FIN, no RST), the
 // network interface vanishes, and data not synced to disk is lost.
-func (h *Host) PowerOff() {
+func (h *Host) PowerOff() { h.powerOff(false) }
+
+// powerOff is PowerOff; with synced, the OS's last act before it: an OS
+// shutdown (systemd-shutdown, src/core/shutdown.c main) sync()s the page
+// cache after the final kill and again right before reboot(RB_POWER_OFF),
+// so what the processes had written survives, even when the network went
+// first and they never closed their connections.
+func (h *Host) powerOff(synced bool) {
 	if !h.up {
 		return
 	}
@@ -147,6 +154,9 @@ func (h *Host) PowerOff() {
 	h.up = false
 	h.netUp = false
 	h.powerEpoch++
+	if synced {
+		h.disk.sync()
+	}
 	h.disk.powerLoss(h.w.now)
 	h.w.net.hostDown(h)
 }
@@ -193,7 +203,8 @@ func (h *Host) SetNetUp(up bool) {
 
 // ShutdownOrderly is an OS shutdown that stops processes first: each gets
 // its stop hook (bounded by grace) and its connections are closed (peers
-// see FIN), then the host powers off after powerOffDelay.
+// see FIN), then the host powers off after powerOffDelay, its disks
+// synced first (nothing written is lost).
 func (h *Host) ShutdownOrderly(grace, powerOffDelay time.Duration) {
 	if !h.up {
 		return
@@ -207,14 +218,16 @@ func (h *Host) ShutdownOrderly(grace, powerOffDelay time.Duration) {
 	}
 	h.w.At(h.w.now.Add(grace+powerOffDelay), func() {
 		if h.powerEpoch == epoch {
-			h.PowerOff()
+			h.powerOff(true)
 		}
 	})
 }
 
 // ShutdownNetworkFirst is an OS shutdown whose network goes down before its
 // processes end: peers see a black hole, then the host powers off after
-// powerOffDelay (processes die with it, their closes never sent).
+// powerOffDelay (processes die with it, their closes never sent). The
+// disks are synced before the power goes (powerOff), so unlike a power
+// cut it loses no page cache.
 func (h *Host) ShutdownNetworkFirst(powerOffDelay time.Duration) {
 	if !h.up {
 		return
@@ -224,7 +237,7 @@ func (h *Host) ShutdownNetworkFirst(powerOffDelay time.Duration) {
 	epoch := h.powerEpoch
 	h.w.At(h.w.now.Add(powerOffDelay), func() {
 		if h.powerEpoch == epoch {
-			h.PowerOff()
+			h.powerOff(true)
 		}
 	})
 }

@@ -148,15 +148,22 @@ func TestRunJSONExitOK(t *testing.T) {
 			t.Errorf("JSON has no %q", k)
 		}
 	}
+	type figure struct {
+		Value *int64 `json:"value"`
+		Error string `json:"error"`
+	}
 	var steps []struct {
-		Name     string           `json:"name"`
-		Observer map[string]int64 `json:"observer"`
+		Name     string            `json:"name"`
+		Observer map[string]figure `json:"observer"`
 	}
 	if err := json.Unmarshal(res["steps"], &steps); err != nil || len(steps) != 5 {
 		t.Fatalf("steps %s: %v", res["steps"], err)
 	}
-	if steps[0].Name != "E1" || steps[0].Observer == nil || steps[3].Name != "E3" || steps[3].Observer != nil {
-		t.Errorf("E1 observer %v (want a view), E3 observer %v (want null: no nameserver)", steps[0].Observer, steps[3].Observer)
+	// E1's cluster page shows broker-a's 52; at E3's end (no nameserver)
+	// the cluster page shows only a toast.
+	e1, e3 := steps[0].Observer["cluster/todayPro/broker-a:0"], steps[3].Observer["cluster"]
+	if steps[0].Name != "E1" || e1.Value == nil || *e1.Value != 52 || steps[3].Name != "E3" || e3.Value != nil || e3.Error == "" {
+		t.Errorf("E1 observer %v (want broker-a 52), E3 observer %v (want the cluster page's toast)", steps[0].Observer, steps[3].Observer)
 	}
 }
 
@@ -246,7 +253,7 @@ func TestReproduce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"from 11 simulated runs", "## 4. \"Only 367 of 10,000 sent\"",
+	for _, want := range []string{"from 15 simulated runs", "## 4. \"Only 367 of 10,000 sent\"",
 		"simulate run field-experiment -variant baseline -seed 1"} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("REPORT.md does not say %q", want)

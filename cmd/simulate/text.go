@@ -90,9 +90,9 @@ func writeSummary(w io.Writer, r *scenarios.Result) error {
 		}
 		obs := "nothing"
 		if st.Observer != nil {
-			obs = int64Map(st.Observer)
+			obs = observerText(st.Observer)
 		}
-		fmt.Fprintf(bw, "step %s [%d ms, %d ms): %s; dashboard showed %s\n",
+		fmt.Fprintf(bw, "step %s [%d ms, %d ms): %s; console showed %s\n",
 			st.Name, st.StartMs, st.EndMs, counters(st.Messages), obs)
 	}
 	for _, e := range r.Expectations {
@@ -114,6 +114,27 @@ func intMap(m map[string]int) string {
 	parts := make([]string, 0, len(m))
 	for _, k := range slices.Sorted(maps.Keys(m)) {
 		parts = append(parts, fmt.Sprintf("%s %d", k, m[k]))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// observerText writes a step's console figures: "key value", with
+// "(stale since ms)" and "(toast: text)" where the page showed them.
+func observerText(o scenarios.Observer) string {
+	parts := make([]string, 0, len(o))
+	for _, k := range slices.Sorted(maps.Keys(o)) {
+		f := o[k]
+		p := k + " -"
+		if f.Value != nil {
+			p = fmt.Sprintf("%s %d", k, *f.Value)
+		}
+		if f.StaleSince != nil {
+			p += fmt.Sprintf(" (stale since %d ms)", *f.StaleSince)
+		}
+		if f.Error != "" {
+			p += " (toast: " + f.Error + ")"
+		}
+		parts = append(parts, p)
 	}
 	return strings.Join(parts, ", ")
 }

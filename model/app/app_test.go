@@ -1,6 +1,8 @@
 package app_test
 
 import (
+	"bytes"
+	"strings"
 	"testing"
 	"time"
 
@@ -120,5 +122,70 @@ func TestConsumerFailureRate(t *testing.T) {
 	}
 	if first != 200 || later < 70 || later > 130 {
 		t.Errorf("%d of %d first deliveries failed, want about half", later, first)
+	}
+}
+
+// TestMQClientFactoryScheduledThread_LingeringJVMStaysRegistered: a
+// send() that throws (no nameserver, no route) ends main(); with onError
+// linger the JVM lives on its non-daemon MQClientFactoryScheduledThread
+// (4.8.0 MQClientInstance), so once a nameserver is back the client finds
+// the route it failed on and heartbeats the brokers, registered until
+// the process is killed; with abort the process is gone at once.
+func TestMQClientFactoryScheduledThread_LingeringJVMStaysRegistered(t *testing.T) {
+	for _, onError := range []string{"linger", "abort"} {
+		spec := cluster.FieldProducer("p", 0, 5)
+		spec.OnError = onError
+		r := newRun(t, cluster.Programs{Producers: []model.ProducerProgramSpec{spec}})
+		r.w.At(sim.Time(5*time.Second), func() {
+			r.c.Kill("nameserver01", cluster.ServiceNamesrv)
+			r.c.Kill("nameserver02", cluster.ServiceNamesrv)
+		})
+		r.w.At(sim.Time(10*time.Second), func() { r.c.StartProgram("p") })
+		r.w.At(sim.Time(20*time.Second), func() { r.w.Host("nameserver01").Start(cluster.ServiceNamesrv) })
+		r.w.RunUntil(sim.Time(2 * time.Minute))
+		exit := r.recs(history.ProgramExit)
+		if len(exit) != 1 || exit[0].Detail != "abort" || len(r.recs(history.SendCall)) != 1 {
+			t.Fatalf("%s: exit %v, want one send() and an abort", onError, exit)
+		}
+		ids := r.c.Brokers["master01"].ProducerClientIDs(spec.Group)
+		alive := r.w.Host("client01").Proc("p").Alive()
+		if want := onError == "linger"; alive != want || (len(ids) == 1) != want {
+			t.Errorf("%s: process alive %v, registered on master01 as %v; want both %v", onError, alive, ids, want)
+		}
+		if onError == "linger" {
+			r.c.Kill("client01", "p")
+			r.w.RunUntil(sim.Time(2*time.Minute + time.Second))
+			if ids := r.c.Brokers["master01"].ProducerClientIDs(spec.Group); len(ids) != 0 {
+				t.Errorf("linger: still registered %v after the kill", ids)
+			}
+		}
+	}
+}
+
+// TestMQClientInstanceShutdown_UnregistersGroupThenInnerProducer: the
+// program's shutdown() unregisters its group from every broker address
+// (DefaultMQProducerImpl.shutdown), then MQClientInstance.shutdown shuts
+// CLIENT_INNER_PRODUCER down, a second round, before the channels close
+// (4.8.0 MQClientInstance.shutdown, unregisterClient).
+func TestMQClientInstanceShutdown_UnregistersGroupThenInnerProducer(t *testing.T) {
+	spec := cluster.FieldProducer("p", 0, 5)
+	r := newRun(t, cluster.Programs{Producers: []model.ProducerProgramSpec{spec}})
+	var trace bytes.Buffer
+	r.w.SetTraceWriter(&trace)
+	r.w.At(sim.Time(10*time.Second), func() { r.c.StartProgram("p") })
+	r.w.RunUntil(sim.Time(30 * time.Second))
+	var rounds []string
+	for _, line := range strings.Split(trace.String(), "\n") {
+		if strings.Contains(line, "client01/p") && strings.Contains(line, "UNREGISTER_CLIENT") && strings.Contains(line, "producer=") {
+			_, g, _ := strings.Cut(line, "producer=")
+			g, _, _ = strings.Cut(g, " ")
+			rounds = append(rounds, g)
+		}
+	}
+	// Four broker addresses (two masters, two slaves) known from the route.
+	want := []string{spec.Group, spec.Group, spec.Group, spec.Group,
+		"CLIENT_INNER_PRODUCER", "CLIENT_INNER_PRODUCER", "CLIENT_INNER_PRODUCER", "CLIENT_INNER_PRODUCER"}
+	if strings.Join(rounds, ",") != strings.Join(want, ",") {
+		t.Errorf("unregister requests %v, want %v", rounds, want)
 	}
 }

@@ -28,7 +28,8 @@ type ProducerProgram struct {
 // Each message i gets a SendCall record (Key = body, Index = i) when
 // send() is called. On an exception OnError decides: "abort" ends the loop
 // and the program (the field report's loop has no try/catch; ProgramExit
-// Detail "abort" with the exception text in Err), "continue" goes on with
+// Detail "abort" with the exception text in Err), "linger" ends the loop
+// but leaves the JVM running (see exit), "continue" goes on with
 // the next message, "retry" resends the same message after RetryBackoff,
 // at most MaxRetries times, then goes on. Sends are back to back (the next
 // starts when send() returns) or one every Interval. Async sends return
@@ -100,7 +101,7 @@ func (pp *ProducerProgram) sendNext() {
 			pp.retries = 0
 			pp.next++
 			pp.after(started, pp.sendNext)
-		default:
+		default: // abort, linger
 			pp.exit("abort", ex.String())
 		}
 	})
@@ -119,22 +120,31 @@ func (pp *ProducerProgram) maybeExit() {
 }
 
 // exit ends the program: after the loop it calls shutdown() first (the
-// JVM exits when main returns). An aborting exception skips shutdown();
-// the client's non-daemon threads would keep a real JVM alive, sending
-// nothing, until the operator stops it: the model ends the process there.
-// ProgramExit's Index is the message the program stopped at.
+// JVM exits when main returns). An exception skips shutdown(). With
+// onError "abort" the process ends there. With "linger" main() has
+// thrown but the JVM lives on: MQClientInstance's scheduled thread
+// (MQClientFactoryScheduledThread, a plain non-daemon Thread, 4.8.0)
+// keeps it running, so the client goes on heartbeating and polling
+// routes, registered with the brokers, until the process is killed or
+// stopped; it sends nothing more. Either way ProgramExit (Detail
+// "abort") marks the end of the program's output, with Index the
+// message it stopped at.
 func (pp *ProducerProgram) exit(detail, errText string) {
 	if pp.ended {
 		return
 	}
 	pp.ended = true
-	end := func() {
+	rec := func() {
 		pp.record(history.Record{Kind: history.ProgramExit, Detail: detail, Err: errText, Index: pp.next})
+	}
+	switch {
+	case detail == "abort" && pp.spec.OnError == "linger":
+		rec()
+		pp.p.Trace("app", "main() threw; the JVM lingers")
+	case detail == "abort":
+		rec()
 		pp.p.Exit()
+	default:
+		pp.producer.Shutdown(func() { rec(); pp.p.Exit() })
 	}
-	if detail == "abort" {
-		end()
-		return
-	}
-	pp.producer.Shutdown(end)
 }

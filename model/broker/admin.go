@@ -32,6 +32,10 @@ func (b *Broker) processAdmin(req *model.Request) *model.Response {
 		return ok(&model.ConsumerOffsetSerializeWrapper{OffsetTable: b.offsets.snapshot()})
 	case model.GetAllDelayOffset:
 		return ok(&model.DelayOffsetSerializeWrapper{OffsetTable: b.schedule.snapshot()})
+	case model.ViewBrokerStatsData:
+		return b.stats.viewBrokerStatsData(req.Body.(*model.ViewBrokerStatsDataRequest))
+	case model.QueryTopicConsumeByWho:
+		return ok(b.queryTopicConsumeByWho(req.Body.(*model.QueryTopicConsumeByWhoRequest).Topic))
 	case model.GetAllSubscriptionGroupConfig:
 		return ok(&model.SubscriptionGroupWrapper{SubscriptionGroupTable: b.groups.sorted(), DataVersion: b.groups.dataVersion})
 	}
@@ -40,11 +44,16 @@ func (b *Broker) processAdmin(req *model.Request) *model.Response {
 }
 
 // runtimeInfo is BrokerController.getRuntimeInfo's counters: in-memory,
-// so they restart from 0 with the broker (§7).
+// so they restart from 0 with the broker (§7). Now is StoreStatsService's
+// putMessageTimesTotal (every put on a master, every dispatched record on
+// a slave) and getMessageTransferedMsgCount (every message any
+// getMessage returned); Morning is BrokerStats' copy at the last
+// midnight, 0 before the first (stats.go).
 func (b *Broker) runtimeInfo() *model.BrokerRuntimeInfo {
 	return &model.BrokerRuntimeInfo{
 		BrokerName: b.group.BrokerName, BrokerID: b.brokerID,
 		MsgPutTotalTodayNow: b.store.putMessageTimesTotal, MsgGetTotalTodayNow: b.store.getMessageTransferedMsgCount,
+		MsgPutTotalTodayMorning: b.stats.morningPut, MsgGetTotalTodayMorning: b.stats.morningGet,
 		CommitLogMaxOffset: b.store.maxOffset,
 	}
 }

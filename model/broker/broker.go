@@ -57,6 +57,7 @@ type Broker struct {
 	haClient  *HAClient
 	schedule  *ScheduleMessageService
 	slaveSync *SlaveSynchronize
+	stats     *BrokerStatsManager
 }
 
 // Start boots a broker of group on p: the master, or the slave when slave
@@ -102,6 +103,7 @@ func Start(p *sim.Process, env *model.Env, group model.BrokerGroupSpec, slave bo
 	b.hold = newPullRequestHoldService(b)
 	b.schedule = newScheduleMessageService(b)
 	b.slaveSync = &SlaveSynchronize{b: b}
+	b.stats = newBrokerStatsManager(b)
 	p.OnExit(b.store.flush.onExit)
 	p.OnStop(b.shutdown)
 	p.After(cfg.StartupTime, "broker start", b.start)

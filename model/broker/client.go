@@ -184,6 +184,17 @@ func (m *ProducerManager) registerProducer(group string, ch *sim.End, clientID s
 	t[ch] = &clientChannelInfo{ch: ch, clientID: clientID, lastUpdate: m.b.p.Now()}
 }
 
+// ProducerClientIDs lists the client ids registered for a producer group
+// on this broker, sorted (tests, observers).
+func (b *Broker) ProducerClientIDs(group string) []string {
+	var out []string
+	for _, ci := range b.producers.table[group] {
+		out = append(out, ci.clientID)
+	}
+	sort.Strings(out)
+	return out
+}
+
 func (m *ProducerManager) doChannelCloseEvent(ch *sim.End) {
 	for _, g := range slices.Sorted(maps.Keys(m.table)) {
 		delete(m.table[g], ch)

@@ -40,7 +40,7 @@ type tcluster struct {
 
 func newCluster(t testing.TB, mutate func(*model.Config)) *tcluster {
 	t.Helper()
-	w := sim.NewWorld(sim.Config{Seed: 11, Horizon: 4 * time.Hour})
+	w := sim.NewWorld(sim.Config{Seed: 11, Horizon: 15 * time.Hour})
 	cfg := model.DefaultConfig()
 	if mutate != nil {
 		mutate(&cfg)

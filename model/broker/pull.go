@@ -32,6 +32,7 @@ func (b *Broker) processPull(ch *sim.End, in *sim.Inbound, r *model.PullMessageR
 	switch resp.Code {
 	case model.Success:
 		body.Msgs = res.msgs
+		b.stats.incGroupGetNums(r.ConsumerGroup, r.Topic, len(res.msgs))
 		in.Reply(resp)
 	case model.PullNotFound:
 		if allowSuspend && r.SysFlag&model.PullFlagSuspend != 0 {

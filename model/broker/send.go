@@ -100,6 +100,7 @@ func (b *Broker) storeSent(r *model.SendMessageRequest, tc model.TopicConfig, re
 		return
 	}
 	b.afterPut(m, "")
+	b.stats.incTopicPutNums(m.Topic)
 	b.answerPut(m, r.WaitStoreMsgOK, reply)
 }
 

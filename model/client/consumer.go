@@ -159,8 +159,7 @@ func (pc *PushConsumer) Shutdown(done func()) {
 			for _, mq := range mqs {
 				pc.processQueues[mq].dropped = true
 			}
-			pc.c.Shutdown()
-			done()
+			pc.c.Shutdown(done)
 		})
 	}
 	next(0)

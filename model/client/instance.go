@@ -45,6 +45,8 @@ type Instance struct {
 	clientID string
 	remoting *model.RemotingClient
 	state    serviceState
+	// closing: Shutdown has begun (its unregister rounds are running).
+	closing bool
 
 	// sched is the one MQClientFactoryScheduledThread (§3.1). The Go
 	// profile runs each periodic task on its own goroutine instead (§8).
@@ -215,13 +217,30 @@ func (c *Instance) startScheduledTasks() {
 }
 
 // Shutdown is MQClientInstance.shutdown: only once no consumer and no
-// producer but the inner one use it. Channels close (brokers see FIN).
-func (c *Instance) Shutdown() {
-	if c.state != running || len(c.consumers) > 0 || len(c.producers) > 1 {
+// producer but the inner one use it. Java first shuts the inner producer
+// down (DefaultMQProducerImpl.shutdown(false) →
+// unregisterProducer(CLIENT_INNER_PRODUCER)), a second UNREGISTER_CLIENT
+// round to every broker (3000 ms each, sequential), while the scheduled
+// tasks still run; then channels close (brokers see FIN). The Go client
+// has no inner producer. done runs when it is over (at once if the
+// instance stays up).
+func (c *Instance) Shutdown(done func()) {
+	if c.state != running || c.closing || len(c.consumers) > 0 || len(c.producers) > 1 {
+		done()
 		return
 	}
-	c.state = shutdownAlready
-	c.remoting.CloseAll()
+	c.closing = true
+	finish := func() {
+		c.state = shutdownAlready
+		c.remoting.CloseAll()
+		done()
+	}
+	if c.goClient {
+		finish()
+		return
+	}
+	delete(c.producers, innerProducerGroup)
+	c.unregisterClient(innerProducerGroup, "", finish)
 }
 
 // processRequest handles requests brokers send on client channels: only

@@ -49,3 +49,10 @@ func javaHashOrder(keys []string) []string {
 	sort.SliceStable(out, func(i, j int) bool { return bucket(out[i]) < bucket(out[j]) })
 	return out
 }
+
+// JavaHashOrder is javaHashOrder for other packages (the console's
+// HashSet iterations).
+func JavaHashOrder(keys []string) []string { return javaHashOrder(keys) }
+
+// JavaStringHash is String.hashCode.
+func JavaStringHash(s string) int32 { return javaStringHash(s) }

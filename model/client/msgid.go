@@ -5,17 +5,14 @@ import (
 	"encoding/hex"
 	"net/netip"
 	"strings"
-	"time"
 
+	"rmqsim/model"
 	"rmqsim/sim"
 )
 
-// runEpochInMonth places virtual time 0 in the calendar for the one thing
-// that needs it, the UNIQ_KEY's "ms since the start of the month": a run
-// starts 10 days and 10 hours into a month (an arbitrary fixed choice,
-// documented in docs/rocketmq-notes.md), so no run of < 20 days crosses
-// a month boundary and ids never depend on the wall clock.
-const runEpochInMonth = 10*24*time.Hour + 10*time.Hour
+// runEpochInMonth places virtual time 0 in the calendar for the UNIQ_KEY's
+// "ms since the start of the month" (model.WallClockAtZero).
+const runEpochInMonth = model.WallClockAtZero
 
 // uniqIDSetter is CM/message/MessageClientIDSetter, one per JVM (process):
 // UNIQ_KEY = hex(ip4, pid as int16, classloader hashCode) + hex(ms since

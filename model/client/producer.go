@@ -109,7 +109,8 @@ func (p *Producer) startInner() {
 
 // Shutdown is DefaultMQProducerImpl.shutdown: unregister the group from
 // every known broker (3000 ms each, sequential), then shut the instance
-// down if nothing else uses it.
+// down if nothing else uses it (Instance.Shutdown: a second round for
+// CLIENT_INNER_PRODUCER).
 func (p *Producer) Shutdown(done func()) {
 	if p.state != running {
 		done()
@@ -118,8 +119,7 @@ func (p *Producer) Shutdown(done func()) {
 	p.state = shutdownAlready
 	p.c.unregisterClient(p.group, "", func() {
 		delete(p.c.producers, p.group)
-		p.c.Shutdown()
-		done()
+		p.c.Shutdown(done)
 	})
 }
 

@@ -38,7 +38,7 @@ type Cluster struct {
 	Brokers     map[string]*broker.Broker
 	Producers   map[string]*app.ProducerProgram
 	Consumers   map[string]*app.ConsumerProgram
-	Dashboards  map[string]*app.Dashboard
+	Dashboards  map[string]*app.Console
 	programHost map[string]string
 }
 
@@ -54,7 +54,7 @@ func Build(w *sim.World, env *model.Env, progs Programs) (*Cluster, error) {
 	}
 	c := &Cluster{W: w, Env: env, NameServers: map[string]*namesrv.NameServer{}, Brokers: map[string]*broker.Broker{},
 		Producers: map[string]*app.ProducerProgram{}, Consumers: map[string]*app.ConsumerProgram{},
-		Dashboards: map[string]*app.Dashboard{}, programHost: map[string]string{}}
+		Dashboards: map[string]*app.Console{}, programHost: map[string]string{}}
 	c.applyNet()
 	for _, n := range env.Cluster.NameServers {
 		n := n

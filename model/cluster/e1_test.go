@@ -84,8 +84,11 @@ func TestSameSeedSameTrace(t *testing.T) {
 		spec := FieldProducer("p", 0, 200)
 		spec.Interval, spec.OnError = 200*time.Millisecond, "continue"
 		r := newRun(t, Programs{Producers: []model.ProducerProgramSpec{spec},
-			Consumers: []model.ConsumerProgramSpec{FieldConsumer("c")}, Dashboards: []model.DashboardSpec{dashboard()}}, nil)
+			Consumers: []model.ConsumerProgramSpec{FieldConsumer("c")}, Dashboards: []model.DashboardSpec{console()}}, nil)
 		r.at(5*time.Second, func() { r.c.StartProgram("p"); r.c.StartProgram("c"); r.c.StartProgram("d") })
+		r.visit(10*time.Second, model.ConsoleVisit{View: model.ViewHome})
+		r.visit(15*time.Second, model.ConsoleVisit{View: model.ViewConsumer, AutoRefresh: true})
+		r.visit(70*time.Second, model.ConsoleVisit{View: model.ViewMessagePage})
 		r.at(20*time.Second, func() { r.c.ShutdownNetworkFirst("nameserver02") })
 		r.at(30*time.Second, func() { r.c.PowerOff("master01") })
 		r.at(60*time.Second, func() { r.c.PowerOn("master01") })

@@ -132,8 +132,12 @@ func test58BrokerCrash(t *testing.T) {
 func test58DroppedQueueDiscarded(t *testing.T) {
 	// c1 on client02 sorts after c2 (172.16.7.1@…): it keeps broker-b and
 	// drops broker-a, whose messages it is consuming when c2 joins.
+	// 5 s a message: c1 is still on its first broker-a batches when c2
+	// joins at 30 s, whatever the network's latency draws (with 3 s, a
+	// few extra packets earlier, such as the producer's second unregister
+	// round, moved c1 onto broker-b by then).
 	c1 := on("client02", FieldConsumer("c1"))
-	c1.ConsumeTime = 3 * time.Second
+	c1.ConsumeTime = 5 * time.Second
 	r := newRun(t, Programs{Producers: []model.ProducerProgramSpec{preload(200)}, Consumers: []model.ConsumerProgramSpec{c1, FieldConsumer("c2")}},
 		func(c *model.Config, cs *model.ClusterSpec) { firstOffset(c, cs); secondClient(c, cs) })
 	r.at(2*time.Second, func() { r.c.StartProgram("pre") })

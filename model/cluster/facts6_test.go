@@ -112,48 +112,6 @@ func test6NSBackEmpty(t *testing.T) {
 	}
 }
 
-func dashboard() model.DashboardSpec {
-	return model.DashboardSpec{Name: "d", Host: FieldClient, Topics: []string{FieldTopic}, Groups: []string{FieldGroup}}
-}
-
-func test7Counts(t *testing.T) {
-	r := newRun(t, Programs{Producers: []model.ProducerProgramSpec{FieldProducer("p", 0, 100)},
-		Consumers: []model.ConsumerProgramSpec{FieldConsumer("c")}, Dashboards: []model.DashboardSpec{dashboard()}},
-		func(c *model.Config, _ *model.ClusterSpec) { c.Producer.SendWhichQueue = 8 })
-	r.at(5*time.Second, func() { r.c.StartProgram("d") })
-	r.at(6*time.Second, func() { r.c.StartProgram("p") })
-	r.startConsumerAt("c", 20*time.Second)
-	r.runTo(90 * time.Second)
-	obs := r.recs(history.Observe, "d")
-	last := obs[len(obs)-1]
-	want := map[string]int64{
-		"stored/" + FieldTopic + "/broker-a": 52, "stored/" + FieldTopic + "/broker-b": 48, "stored/" + FieldTopic: 100,
-		"consumed/" + FieldGroup + "/" + FieldTopic: 100,
-	}
-	for k, v := range want {
-		if last.Counts[k] != v {
-			t.Errorf("console %s = %d, want %d (E1, §7)", k, last.Counts[k], v)
-		}
-	}
-}
-
-func test7NoNS(t *testing.T) {
-	r := newRun(t, Programs{Dashboards: []model.DashboardSpec{dashboard()}}, nil)
-	r.at(5*time.Second, func() { r.c.StartProgram("d") })
-	r.at(30*time.Second, func() { r.allNS(func(h string) { r.c.Kill(h, ServiceNamesrv) }) })
-	r.runTo(60 * time.Second)
-	obs := r.recs(history.Observe, "d")
-	if len(between(obs, 0, 30*time.Second)) == 0 || len(between(obs, 30*time.Second, time.Hour)) == 0 {
-		t.Fatalf("observations %v", atOf(obs))
-	}
-	for _, rec := range obs {
-		before := rec.At < 30*time.Second
-		if before && rec.Counts == nil || !before && (rec.Counts != nil || rec.Err == "") {
-			t.Errorf("observation at %v: counts %v err %q; want counts before the outage, none (with an error) after (§7)", rec.At, rec.Counts, rec.Err)
-		}
-	}
-}
-
 func goProfile(c *model.Config, _ *model.ClusterSpec) { c.Client.Profile = client.ProfileGo }
 
 func test8GoConsumer(t *testing.T) {

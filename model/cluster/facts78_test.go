@@ -8,44 +8,8 @@ import (
 
 	"rmqsim/history"
 	"rmqsim/model"
-	"rmqsim/model/app"
 	"rmqsim/model/client"
 )
-
-// test7PartialView: the nameservers restart empty; brokers re-register on
-// their own phases (broker-a at 71 s, broker-b at 86 s): in between, the
-// console shows broker-a alone, with its counts only (§7).
-func test7PartialView(t *testing.T) {
-	r := newRun(t, Programs{Producers: []model.ProducerProgramSpec{preload(20)}, Dashboards: []model.DashboardSpec{dashboard()}}, nil)
-	r.shiftBroker("broker-b", 15*time.Second)
-	r.at(20*time.Second, func() { r.c.StartProgram("pre") })
-	r.at(5*time.Second, func() { r.c.StartProgram("d") })
-	r.at(60*time.Second, func() { r.allNS(func(h string) { r.c.Kill(h, ServiceNamesrv) }) })
-	r.at(62*time.Second, func() { r.allNS(func(h string) { r.w.Host(h).Start(ServiceNamesrv) }) })
-	r.runTo(100 * time.Second)
-	stored := "stored/" + FieldTopic
-	var before, partial, whole *history.Record
-	for _, rec := range r.recs(history.Observe, "d") {
-		rec := rec
-		switch {
-		case rec.At > 40*time.Second && rec.At < 60*time.Second:
-			before = &rec
-		case rec.At > 72*time.Second && rec.At < 86*time.Second:
-			partial = &rec
-		case rec.At > 87*time.Second:
-			whole = &rec
-		}
-	}
-	if before == nil || partial == nil || whole == nil {
-		t.Fatalf("observations %v", atOf(r.recs(history.Observe, "d")))
-	}
-	a, b := before.Counts[stored+"/broker-a"], before.Counts[stored+"/broker-b"]
-	expect(t, before.Counts[app.KeyBrokers] == 2 && a+b == 20 && a > 0 && b > 0, "before: %v, want both brokers, 20 stored", before.Counts)
-	_, hasB := partial.Counts[stored+"/broker-b"]
-	expect(t, partial.Counts[app.KeyBrokers] == 1 && !hasB && partial.Counts[stored] == a,
-		"between the registrations: %v; want broker-a alone, stored %d", partial.Counts, a)
-	expect(t, whole.Counts[app.KeyBrokers] == 2 && whole.Counts[stored] == 20, "after: %v, want both again", whole.Counts)
-}
 
 // test8GoPullDelays: with every nameserver down (no route change) broker-a
 // is killed: a Go consumer's failed pulls come 3 s apart; an idle queue's
