@@ -51,9 +51,9 @@ func CheckDelivery(h *history.History, opt DeliveryOptions) (DeliveryResult, err
 	if err := validate(h); err != nil {
 		return DeliveryResult{}, err
 	}
-	l := newLedger(opt.OrderlyGroups, len(h.Records), newKeys(h))
-	for i := range h.Records {
-		l.observe(&h.Records[i])
+	l := newLedger(opt.OrderlyGroups, h.Len(), newKeys(h))
+	for _, rec := range h.All() {
+		l.observe(&rec)
 	}
 	l.activeAtEnd = l.faults.activeFaults()
 	j := judgement{l: l, opt: opt, horizon: horizonOf(h, opt.Horizon), stable: l.faults.stableAt(opt.HealAt)}

@@ -11,8 +11,8 @@ type keys map[string]string
 
 func newKeys(h *history.History) keys {
 	k := keys{}
-	for i := range h.Records {
-		r := &h.Records[i]
+	for _, rec := range h.All() {
+		r := &rec
 		switch r.Kind {
 		case history.SendAttempt, history.SendAttemptFail, history.SendReturn, history.Deliver, history.ConsumeResult:
 			if r.MsgID != "" && r.Key != "" && r.MsgID != r.Key {

@@ -227,8 +227,8 @@ func annotations(h *history.History, st stamper) []porcupine.Annotation {
 			Description: o.r.Detail + " " + t, BackgroundColor: "#f4cccc",
 			Details: fmt.Sprintf("#%d at %v; %s", o.r.Seq, o.r.At, how)})
 	}
-	for i := range h.Records {
-		r := &h.Records[i]
+	for _, rec := range h.All() {
+		r := &rec
 		switch {
 		case r.Kind == history.Step:
 			out = append(out, porcupine.Annotation{Tag: "steps", Start: st.at(r.Seq), Description: r.Detail,

@@ -75,8 +75,8 @@ type position struct {
 func buildIndex(h *history.History, nodes *nodes, group string) *index {
 	ix := &index{h: h, byKey: map[string]*message{}, procs: map[string]*process{},
 		queues: newQueues(), nodes: nodes, at: map[position]string{}, byMsgID: msgIDs(h)}
-	for i := range h.Records {
-		r := &h.Records[i]
+	for i, rec := range h.All() {
+		r := &rec
 		ix.addProc(i, r)
 		ix.queues.add(i, r, group)
 		key := ix.keyOf(r)
@@ -94,8 +94,8 @@ func buildIndex(h *history.History, nodes *nodes, group string) *index {
 // record that pairs the two.
 func msgIDs(h *history.History) map[string]string {
 	out := map[string]string{}
-	for i := range h.Records {
-		switch r := &h.Records[i]; r.Kind {
+	for _, rec := range h.All() {
+		switch r := &rec; r.Kind {
 		case history.SendCall, history.SendAttempt, history.SendAttemptFail, history.SendReturn, history.Deliver:
 			if r.MsgID != "" && r.Key != "" {
 				out[r.MsgID] = r.Key
@@ -252,7 +252,7 @@ func isSendBackTopic(topic string) bool {
 }
 
 // rec is record i.
-func (ix *index) rec(i int) *history.Record { return &ix.h.Records[i] }
+func (ix *index) rec(i int) history.Record { return ix.h.Record(i) }
 
 // hostOf is the host part of a "<host>/<service>" name or "host:port".
 func hostOf(name string) string {

@@ -203,8 +203,8 @@ func readE1cQueue13(ev *evidence) cell {
 // counted as the broker's ConsumeQueue would) before t.
 func (ev *evidence) queueHeld(broker string, queue int, t time.Duration) int64 {
 	var max int64
-	for i := range ev.h.Records {
-		r := &ev.h.Records[i]
+	for _, rec := range ev.h.All() {
+		r := &rec
 		if r.At >= t {
 			break
 		}
@@ -326,8 +326,8 @@ func readE4Recover(ev *evidence) cell {
 // had got by t.
 func (ev *evidence) pendingAt(t time.Duration) int {
 	acked, got := map[string]bool{}, map[string]bool{}
-	for i := range ev.h.Records {
-		r := &ev.h.Records[i]
+	for _, rec := range ev.h.All() {
+		r := &rec
 		if r.At >= t {
 			break
 		}

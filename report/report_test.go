@@ -270,14 +270,14 @@ func TestE3SentFromAFrozenConsole(t *testing.T) {
 	view := history.Record{Kind: history.Observe, At: 201 * time.Second, Proc: "client01/dashboard",
 		Counts: map[string]int64{"stored/" + topic: 210}}
 	var out []history.Record
-	for _, r := range res.History.Records {
+	for _, r := range res.History.All() {
 		if r.At > view.At && view.Proc != "" {
 			out = append(out, view)
 			view.Proc = ""
 		}
 		out = append(out, r)
 	}
-	res.History = &history.History{Records: out}
+	res.History = history.Of(out...)
 	if got := readE3Sent(newEvidence(res)); got != (cell{"console blank; its last view +10", markShape}) {
 		t.Errorf("a refresh during E3: %+v", got)
 	}

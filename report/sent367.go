@@ -58,8 +58,8 @@ func readE3Facts(ev *evidence, ps []program) e3Facts {
 	if !w.ok || !f.ok {
 		return e3Facts{}
 	}
-	for i := range ev.h.Records {
-		r := &ev.h.Records[i]
+	for _, rec := range ev.h.All() {
+		r := &rec
 		if r.Proc != f.producer.proc || r.At < f.producer.start {
 			continue
 		}
@@ -89,8 +89,8 @@ func (ev *evidence) consoleBeforeBlank(t time.Duration) (int64, time.Duration, b
 	var base, last int64
 	var lastAt time.Duration
 	haveBase := false
-	for i := range ev.h.Records {
-		r := &ev.h.Records[i]
+	for _, rec := range ev.h.All() {
+		r := &rec
 		if r.Kind != history.Observe {
 			continue
 		}

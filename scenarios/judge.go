@@ -90,8 +90,8 @@ func storedByBroker(h *history.History) map[string]int {
 	f := scanHistory(h)
 	out := map[string]int{}
 	seen := map[[2]string]bool{}
-	for i := range h.Records {
-		r := &h.Records[i]
+	for _, rec := range h.All() {
+		r := &rec
 		if r.Kind != history.Stored || !f.isMasterCopy(r) {
 			continue
 		}

@@ -62,7 +62,7 @@ func Run(sc *Scenario, opts RunOptions) (*Result, error) {
 	}
 	w := sim.NewWorld(sim.Config{Seed: seed, Horizon: s.Horizon.D(), Budget: s.Budget})
 	w.SetTraceWriter(opts.TraceWriter)
-	h := &history.History{Records: make([]history.Record, 0, s.historyHint())}
+	h := history.New(s.historyHint())
 	spec := s.Cluster.ClusterSpec()
 	env := &model.Env{Cfg: cfg, Rec: model.NewRecorder(w, h), Cluster: &spec}
 	build := opts.build

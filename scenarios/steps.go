@@ -83,8 +83,8 @@ type historyFacts struct {
 
 func scanHistory(h *history.History) *historyFacts {
 	f := &historyFacts{called: map[string]bool{}, delivered: map[string]bool{}, sendTopic: map[string]string{}}
-	for i := range h.Records {
-		r := &h.Records[i]
+	for i, rec := range h.All() {
+		r := &rec
 		switch r.Kind {
 		case history.Intend:
 			f.sendTopic[r.Key] = r.Topic
@@ -123,8 +123,8 @@ func (f *historyFacts) count(h *history.History, wins []window) {
 			}
 		}
 	}
-	for i := range h.Records {
-		r := &h.Records[i]
+	for _, rec := range h.All() {
+		r := &rec
 		at := sim.Time(r.At)
 		switch r.Kind {
 		case history.Intend:
@@ -173,14 +173,16 @@ func (f *historyFacts) countReturn(r *history.Record, at sim.Time, each func(sim
 // observerAt is the dashboard's last view at or before end: messages per
 // broker, or nil where it showed nothing (or there is no view yet).
 func (f *historyFacts) observerAt(h *history.History, end sim.Time) map[string]int64 {
-	var last *history.Record
+	var last history.Record
+	found := false
 	for _, i := range f.observeSeq {
-		if sim.Time(h.Records[i].At) > end {
+		r := h.Record(i)
+		if sim.Time(r.At) > end {
 			break
 		}
-		last = &h.Records[i]
+		last, found = r, true
 	}
-	if last == nil || last.Counts == nil {
+	if !found || last.Counts == nil {
 		return nil
 	}
 	return maps.Clone(last.Counts)

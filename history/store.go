@@ -1,0 +1,331 @@
+package history
+
+import (
+	"encoding/binary"
+	"iter"
+	"math/bits"
+	"sort"
+	"time"
+)
+
+// History is an append-only list of records, kept packed: a record is
+// written once as a few bytes (a mask of the fields it has, then each of
+// them as a varint; strings as ids into one table of the distinct strings
+// of the run, so a key, a msgId or a process name is stored once however
+// many records name it; Msgs, Queues and Counts as indexes into side
+// tables holding the slices and maps given). The bytes hold no pointer,
+// so the garbage collector never scans them, and a record costs tens of
+// bytes instead of the 400 of a Record value.
+//
+// Read records with Len and Record, or range over All; each gives a
+// Record value equal to the one appended (the slices and maps are the
+// ones given, shared: records are never changed).
+type History struct {
+	chunks [][]byte // full chunks, then the one being written
+	firsts []int    // index of the first record of each chunk
+	offs   []uint32 // each record's offset inside its chunk
+
+	strs []string          // every distinct string; 0 is ""
+	ids  map[string]uint32 // strs' index
+	msgs [][]MsgRef
+	qs   [][]QueueRef
+	cnts []map[string]int64
+}
+
+// chunkSize is how many bytes a chunk holds; a packed record is far
+// smaller (at most maxPacked), so records never straddle chunks and a
+// chunk, once full, is never copied again.
+const chunkSize = 1 << 20
+
+// maxPacked bounds one packed record: the mask and 31 varints.
+const maxPacked = binary.MaxVarintLen32 + 31*binary.MaxVarintLen64
+
+// The bits of a packed record's field mask, in encoding order.
+const (
+	fSeq = iota // Seq differs from the record's index (zigzag delta)
+	fAt
+	fStart
+	fKind
+	fProc
+	fKey
+	fIndex
+	fMsgID
+	fOffsetMsgID
+	fTopic
+	fGroup
+	fBroker
+	fBrokerAddr
+	fQueueID
+	fQueueOffset
+	fCommitLogOffset
+	fStoreSize
+	fAttempt
+	fStatus
+	fErr
+	fNameServer
+	fRouteAge
+	fRoute
+	fMsgs
+	fNextOffset
+	fOffset
+	fQueues
+	fCounts
+	fTarget
+	fDetail
+	fCallSeq
+)
+
+// New is an empty history with room for about n records.
+func New(n int) *History {
+	h := &History{}
+	h.offs = make([]uint32, 0, n)
+	return h
+}
+
+// Of is a history holding rs as given (Seq included): hand-made
+// histories for the judges' tests.
+func Of(rs ...Record) *History {
+	h := New(len(rs))
+	for i := range rs {
+		h.Append(rs[i])
+	}
+	return h
+}
+
+// Add appends r, assigning its Seq, and returns that Seq.
+func (h *History) Add(r Record) int64 {
+	r.Seq = int64(len(h.offs))
+	h.Append(r)
+	return r.Seq
+}
+
+// Append appends r keeping its Seq (ReadJSONL, Of).
+func (h *History) Append(r Record) {
+	if len(h.chunks) == 0 || chunkSize-len(h.chunks[len(h.chunks)-1]) < maxPacked {
+		h.chunks = append(h.chunks, make([]byte, 0, chunkSize))
+		h.firsts = append(h.firsts, len(h.offs))
+	}
+	c := &h.chunks[len(h.chunks)-1]
+	h.offs = append(h.offs, uint32(len(*c)))
+	*c = h.pack(*c, &r, int64(len(h.offs)-1))
+}
+
+// Len is the number of records.
+func (h *History) Len() int {
+	if h == nil {
+		return 0
+	}
+	return len(h.offs)
+}
+
+// Record is record i (0 ≤ i < Len()).
+func (h *History) Record(i int) Record {
+	c := sort.Search(len(h.firsts), func(c int) bool { return h.firsts[c] > i }) - 1
+	var r Record
+	h.unpack(h.chunks[c][h.offs[i]:], &r, int64(i))
+	return r
+}
+
+// Last is the last record; ok is false for an empty history.
+func (h *History) Last() (r Record, ok bool) {
+	if h.Len() == 0 {
+		return r, false
+	}
+	return h.Record(h.Len() - 1), true
+}
+
+// All yields every record with its index, in order.
+func (h *History) All() iter.Seq2[int, Record] {
+	return func(yield func(int, Record) bool) {
+		for c, chunk := range h.chunks {
+			end := len(h.offs)
+			if c+1 < len(h.firsts) {
+				end = h.firsts[c+1]
+			}
+			for i := h.firsts[c]; i < end; i++ {
+				var r Record
+				h.unpack(chunk[h.offs[i]:], &r, int64(i))
+				if !yield(i, r) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// Records is every record as a slice of values (tests and small
+// histories; a long run's slice is large).
+func (h *History) Records() []Record {
+	out := make([]Record, 0, h.Len())
+	for _, r := range h.All() {
+		out = append(out, r)
+	}
+	return out
+}
+
+func (h *History) id(s string) uint64 {
+	if id, ok := h.ids[s]; ok {
+		return uint64(id)
+	}
+	if h.ids == nil {
+		h.ids = map[string]uint32{"": 0}
+		h.strs = []string{""}
+		if s == "" {
+			return 0
+		}
+	}
+	id := uint32(len(h.strs))
+	h.strs = append(h.strs, s)
+	h.ids[s] = id
+	return uint64(id)
+}
+
+func zig(v int64) uint64   { return uint64(v<<1) ^ uint64(v>>63) }
+func unzig(u uint64) int64 { return int64(u>>1) ^ -int64(u&1) }
+
+// pack appends r's packed form to b; i is the record's index.
+func (h *History) pack(b []byte, r *Record, i int64) []byte {
+	var mask uint32
+	var vals [31]uint64
+	num := func(bit int, v int64) {
+		if v != 0 {
+			mask |= 1 << bit
+			vals[bit] = zig(v)
+		}
+	}
+	str := func(bit int, s string) {
+		if s != "" {
+			mask |= 1 << bit
+			vals[bit] = h.id(s)
+		}
+	}
+	num(fSeq, r.Seq-i)
+	num(fAt, int64(r.At))
+	num(fStart, int64(r.Start))
+	str(fKind, string(r.Kind))
+	str(fProc, r.Proc)
+	str(fKey, r.Key)
+	num(fIndex, int64(r.Index))
+	str(fMsgID, r.MsgID)
+	str(fOffsetMsgID, r.OffsetMsgID)
+	str(fTopic, r.Topic)
+	str(fGroup, r.Group)
+	str(fBroker, r.Broker)
+	str(fBrokerAddr, r.BrokerAddr)
+	num(fQueueID, int64(r.QueueID))
+	num(fQueueOffset, r.QueueOffset)
+	num(fCommitLogOffset, r.CommitLogOffset)
+	num(fStoreSize, int64(r.StoreSize))
+	num(fAttempt, int64(r.Attempt))
+	str(fStatus, r.Status)
+	str(fErr, r.Err)
+	str(fNameServer, r.NameServer)
+	num(fRouteAge, int64(r.RouteAge))
+	str(fRoute, r.Route)
+	if r.Msgs != nil {
+		mask |= 1 << fMsgs
+		vals[fMsgs] = uint64(len(h.msgs))
+		h.msgs = append(h.msgs, r.Msgs)
+	}
+	num(fNextOffset, r.NextOffset)
+	num(fOffset, r.Offset)
+	if r.Queues != nil {
+		mask |= 1 << fQueues
+		vals[fQueues] = uint64(len(h.qs))
+		h.qs = append(h.qs, r.Queues)
+	}
+	if r.Counts != nil {
+		mask |= 1 << fCounts
+		vals[fCounts] = uint64(len(h.cnts))
+		h.cnts = append(h.cnts, r.Counts)
+	}
+	str(fTarget, r.Target)
+	str(fDetail, r.Detail)
+	num(fCallSeq, r.CallSeq)
+	b = binary.AppendUvarint(b, uint64(mask))
+	for bit := 0; mask != 0; bit, mask = bit+1, mask>>1 {
+		if mask&1 != 0 {
+			b = binary.AppendUvarint(b, vals[bit])
+		}
+	}
+	return b
+}
+
+// unpack decodes the record at the start of b into r; i is its index.
+func (h *History) unpack(b []byte, r *Record, i int64) {
+	m, n := binary.Uvarint(b)
+	b = b[n:]
+	mask := uint32(m)
+	r.Seq = i
+	for mask != 0 {
+		bit := bits.TrailingZeros32(mask)
+		mask &^= 1 << bit
+		u, n := binary.Uvarint(b)
+		b = b[n:]
+		v := unzig(u)
+		switch bit {
+		case fSeq:
+			r.Seq = i + v
+		case fAt:
+			r.At = time.Duration(v)
+		case fStart:
+			r.Start = time.Duration(v)
+		case fKind:
+			r.Kind = Kind(h.strs[u])
+		case fProc:
+			r.Proc = h.strs[u]
+		case fKey:
+			r.Key = h.strs[u]
+		case fIndex:
+			r.Index = int(v)
+		case fMsgID:
+			r.MsgID = h.strs[u]
+		case fOffsetMsgID:
+			r.OffsetMsgID = h.strs[u]
+		case fTopic:
+			r.Topic = h.strs[u]
+		case fGroup:
+			r.Group = h.strs[u]
+		case fBroker:
+			r.Broker = h.strs[u]
+		case fBrokerAddr:
+			r.BrokerAddr = h.strs[u]
+		case fQueueID:
+			r.QueueID = int(v)
+		case fQueueOffset:
+			r.QueueOffset = v
+		case fCommitLogOffset:
+			r.CommitLogOffset = v
+		case fStoreSize:
+			r.StoreSize = int(v)
+		case fAttempt:
+			r.Attempt = int(v)
+		case fStatus:
+			r.Status = h.strs[u]
+		case fErr:
+			r.Err = h.strs[u]
+		case fNameServer:
+			r.NameServer = h.strs[u]
+		case fRouteAge:
+			r.RouteAge = time.Duration(v)
+		case fRoute:
+			r.Route = h.strs[u]
+		case fMsgs:
+			r.Msgs = h.msgs[u]
+		case fNextOffset:
+			r.NextOffset = v
+		case fOffset:
+			r.Offset = v
+		case fQueues:
+			r.Queues = h.qs[u]
+		case fCounts:
+			r.Counts = h.cnts[u]
+		case fTarget:
+			r.Target = h.strs[u]
+		case fDetail:
+			r.Detail = h.strs[u]
+		case fCallSeq:
+			r.CallSeq = v
+		}
+	}
+}
