@@ -121,9 +121,7 @@ func (h *History) Len() int {
 // Record is record i (0 ≤ i < Len()).
 func (h *History) Record(i int) Record {
 	c := sort.Search(len(h.firsts), func(c int) bool { return h.firsts[c] > i }) - 1
-	var r Record
-	h.unpack(h.chunks[c][h.offs[i]:], &r, int64(i))
-	return r
+	return h.unpack(h.chunks[c][h.offs[i]:], int64(i))
 }
 
 // Last is the last record; ok is false for an empty history.
@@ -143,9 +141,7 @@ func (h *History) All() iter.Seq2[int, Record] {
 				end = h.firsts[c+1]
 			}
 			for i := h.firsts[c]; i < end; i++ {
-				var r Record
-				h.unpack(chunk[h.offs[i]:], &r, int64(i))
-				if !yield(i, r) {
+				if !yield(i, h.unpack(chunk[h.offs[i]:], int64(i))) {
 					return
 				}
 			}
@@ -251,81 +247,102 @@ func (h *History) pack(b []byte, r *Record, i int64) []byte {
 	return b
 }
 
-// unpack decodes the record at the start of b into r; i is its index.
-func (h *History) unpack(b []byte, r *Record, i int64) {
-	m, n := binary.Uvarint(b)
-	b = b[n:]
+// uvarint decodes the varint at b[p:], returning it and the position
+// after it (encoding/binary's format, without its overflow checks: the
+// bytes are this package's own).
+func uvarint(b []byte, p int) (uint64, int) {
+	c := b[p]
+	if c < 0x80 {
+		return uint64(c), p + 1
+	}
+	v := uint64(c & 0x7f)
+	for s := uint(7); ; s += 7 {
+		p++
+		c = b[p]
+		if c < 0x80 {
+			return v | uint64(c)<<s, p + 1
+		}
+		v |= uint64(c&0x7f) << s
+	}
+}
+
+// unpack decodes the record at the start of b; i is its index. It
+// returns the record by value so that its stores go to the caller's
+// frame, without write barriers.
+func (h *History) unpack(b []byte, i int64) (r Record) {
+	m, p := uvarint(b, 0)
 	mask := uint32(m)
 	r.Seq = i
+	strs := h.strs
 	for mask != 0 {
 		bit := bits.TrailingZeros32(mask)
-		mask &^= 1 << bit
-		u, n := binary.Uvarint(b)
-		b = b[n:]
-		v := unzig(u)
+		mask &= mask - 1
+		var u uint64
+		u, p = uvarint(b, p)
 		switch bit {
 		case fSeq:
-			r.Seq = i + v
+			r.Seq = i + unzig(u)
 		case fAt:
-			r.At = time.Duration(v)
+			r.At = time.Duration(unzig(u))
 		case fStart:
-			r.Start = time.Duration(v)
+			r.Start = time.Duration(unzig(u))
 		case fKind:
-			r.Kind = Kind(h.strs[u])
+			r.Kind = Kind(strs[u])
 		case fProc:
-			r.Proc = h.strs[u]
+			r.Proc = strs[u]
 		case fKey:
-			r.Key = h.strs[u]
+			r.Key = strs[u]
 		case fIndex:
-			r.Index = int(v)
+			r.Index = int(unzig(u))
 		case fMsgID:
-			r.MsgID = h.strs[u]
+			r.MsgID = strs[u]
 		case fOffsetMsgID:
-			r.OffsetMsgID = h.strs[u]
+			r.OffsetMsgID = strs[u]
 		case fTopic:
-			r.Topic = h.strs[u]
+			r.Topic = strs[u]
 		case fGroup:
-			r.Group = h.strs[u]
+			r.Group = strs[u]
 		case fBroker:
-			r.Broker = h.strs[u]
+			r.Broker = strs[u]
 		case fBrokerAddr:
-			r.BrokerAddr = h.strs[u]
+			r.BrokerAddr = strs[u]
 		case fQueueID:
-			r.QueueID = int(v)
+			r.QueueID = int(unzig(u))
 		case fQueueOffset:
-			r.QueueOffset = v
+			r.QueueOffset = unzig(u)
 		case fCommitLogOffset:
-			r.CommitLogOffset = v
+			r.CommitLogOffset = unzig(u)
 		case fStoreSize:
-			r.StoreSize = int(v)
+			r.StoreSize = int(unzig(u))
 		case fAttempt:
-			r.Attempt = int(v)
+			r.Attempt = int(unzig(u))
 		case fStatus:
-			r.Status = h.strs[u]
+			r.Status = strs[u]
 		case fErr:
-			r.Err = h.strs[u]
+			r.Err = strs[u]
 		case fNameServer:
-			r.NameServer = h.strs[u]
+			r.NameServer = strs[u]
 		case fRouteAge:
-			r.RouteAge = time.Duration(v)
+			r.RouteAge = time.Duration(unzig(u))
 		case fRoute:
-			r.Route = h.strs[u]
+			r.Route = strs[u]
 		case fMsgs:
 			r.Msgs = h.msgs[u]
 		case fNextOffset:
-			r.NextOffset = v
+			r.NextOffset = unzig(u)
 		case fOffset:
-			r.Offset = v
+			r.Offset = unzig(u)
 		case fQueues:
 			r.Queues = h.qs[u]
 		case fCounts:
 			r.Counts = h.cnts[u]
 		case fTarget:
-			r.Target = h.strs[u]
+			r.Target = strs[u]
 		case fDetail:
-			r.Detail = h.strs[u]
+			r.Detail = strs[u]
 		case fCallSeq:
-			r.CallSeq = v
+			r.CallSeq = unzig(u)
 		}
 	}
+	return r
 }

@@ -77,3 +77,22 @@ func TestPackedManyChunks(t *testing.T) {
 		t.Errorf("All yielded %d", j)
 	}
 }
+
+// BenchmarkUnpack is one pass over a history of typical records: what
+// each judge pays per record to read the packed form.
+func BenchmarkUnpack(b *testing.B) {
+	h := New(0)
+	for i := range 100_000 {
+		h.Add(Record{At: time.Duration(i) * time.Millisecond * 1000, Kind: Stored, Proc: "master-a/broker", Key: "m1",
+			MsgID: "AC10075F00002A9F0000000000000000", Topic: "TopicTest", Broker: "broker-a", QueueID: i % 16,
+			QueueOffset: int64(i), CommitLogOffset: int64(i) * 200, StoreSize: 200})
+	}
+	b.ResetTimer()
+	n := 0
+	for b.Loop() {
+		for _, r := range h.All() {
+			n += r.QueueID
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(h.Len()), "ns/record")
+}
