@@ -10,7 +10,7 @@ import "rmqsim/history"
 type keys map[string]string
 
 func newKeys(h *history.History) keys {
-	k := keys{}
+	k := make(keys, h.Len()/10) // about one msgId per ten records: no rehashing
 	for _, rec := range h.All() {
 		r := &rec
 		switch r.Kind {

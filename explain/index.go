@@ -73,7 +73,7 @@ type position struct {
 
 // buildIndex scans the history once.
 func buildIndex(h *history.History, nodes *nodes, group string) *index {
-	ix := &index{h: h, byKey: map[string]*message{}, procs: map[string]*process{},
+	ix := &index{h: h, byKey: make(map[string]*message, h.Len()/10), procs: map[string]*process{},
 		queues: newQueues(), nodes: nodes, at: map[position]string{}, byMsgID: msgIDs(h)}
 	for i, rec := range h.All() {
 		r := &rec
@@ -93,7 +93,7 @@ func buildIndex(h *history.History, nodes *nodes, group string) *index {
 // attempt, so the broker's Stored record may come before any client
 // record that pairs the two.
 func msgIDs(h *history.History) map[string]string {
-	out := map[string]string{}
+	out := make(map[string]string, h.Len()/10) // sized once: no rehashing
 	for _, rec := range h.All() {
 		switch r := &rec; r.Kind {
 		case history.SendCall, history.SendAttempt, history.SendAttemptFail, history.SendReturn, history.Deliver:

@@ -82,8 +82,9 @@ func Run(sc *Scenario, opts RunOptions) (*Result, error) {
 		SimTimeMs: w.Now().Millis(), Outcome: outcome.String(),
 		History: h, Spec: s, Config: cfg, Cluster: &spec, HealAt: tl.healAt,
 	}
-	res.Steps = tl.stepResults(h)
-	if err := judge(res, tl.healAt, opts.VisualizePath); err != nil {
+	facts := scanHistory(h)
+	res.Steps = tl.stepResults(h, facts)
+	if err := judge(res, facts, tl.healAt, opts.VisualizePath); err != nil {
 		return nil, err
 	}
 	return res, nil

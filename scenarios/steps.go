@@ -25,7 +25,7 @@ import (
 
 // stepResults orders the steps by start time (file order on ties; steps
 // that never started last) and counts each one.
-func (t *timeline) stepResults(h *history.History) []StepResult {
+func (t *timeline) stepResults(h *history.History, facts *historyFacts) []StepResult {
 	spans := append([]stepSpan(nil), t.spans...)
 	sort.SliceStable(spans, func(i, j int) bool {
 		a, b := spans[i], spans[j]
@@ -52,7 +52,10 @@ func (t *timeline) stepResults(h *history.History) []StepResult {
 		out[i].StartMs, out[i].EndMs = sp.start.Millis(), end.Millis()
 		wins = append(wins, window{start: sp.start, end: end, last: end == runEnd, out: &out[i]})
 	}
-	facts := scanHistory(h)
+	if len(wins) == 0 {
+		// No step started: nothing to count, so no pass over the history.
+		return out
+	}
 	facts.count(h, wins)
 	for _, w := range wins {
 		w.out.Observer = facts.observerAt(h, w.end)
@@ -82,7 +85,11 @@ type historyFacts struct {
 }
 
 func scanHistory(h *history.History) *historyFacts {
-	f := &historyFacts{called: map[string]bool{}, delivered: map[string]bool{}, sendTopic: map[string]string{}}
+	// About a tenth of the records are a message's Intend, SendCall or
+	// Deliver: size the maps once rather than rehash them as they grow.
+	n := h.Len() / 10
+	f := &historyFacts{called: make(map[string]bool, n), delivered: make(map[string]bool, n),
+		sendTopic: make(map[string]string, n)}
 	for i, rec := range h.All() {
 		r := &rec
 		switch r.Kind {
