@@ -26,7 +26,10 @@
 //     then facts into maps) and one over the keys in sorted order. The
 //     linearizability judge is two passes to build the operations, then
 //     porcupine per partition with the timeout, so the wall-clock bound
-//     is the number of partitions times the timeout.
+//     is the number of partitions times the timeout. A queue log is
+//     checked in segments cut where no operation is in flight and the
+//     log is known (linear_segments.go): the same verdict, in time and
+//     memory linear in the log's length rather than quadratic.
 //
 // # What the records mean here
 //

@@ -61,7 +61,7 @@ func CheckLinearizability(h *history.History, opt LinearOptions) (LinearResult, 
 	var illegal []*part
 	for _, p := range parts {
 		v := Pass
-		switch porcupine.CheckOperationsTimeout(single, p.ops, opt.Timeout) {
+		switch checkPartition(single, p, opt.Timeout) {
 		case porcupine.Unknown:
 			v = Unknown
 			outs[p.kind].Undecided = true
