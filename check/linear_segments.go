@@ -8,7 +8,10 @@ import (
 	"github.com/anishathalye/porcupine"
 )
 
-// checkPartition checks one partition with porcupine, cut into segments
+// checkPartition checks one partition. A register drops the commits no
+// read can observe (observedCommits); a queue log whose appends all
+// returned their offsets is decided without a search (checkKnownLog);
+// any other log goes to porcupine, cut into segments
 // at quiet points, so that a long queue log costs the sum of its pieces
 // and not its square: porcupine's cache keeps a bitset of every
 // operation per state it linearizes, O(n²/8) bytes for n operations (20
@@ -32,7 +35,17 @@ import (
 // illegal (it would be illegal from the one state that can reach it);
 // else a segment that ran out of time makes it unknown.
 func checkPartition(m porcupine.Model, p *part, timeout time.Duration) porcupine.CheckResult {
-	if p.kind != "log" || len(p.ops) < 2 {
+	if p.kind == "offset" {
+		ops := observedCommits(p.ops)
+		if len(ops) == 0 {
+			return porcupine.Ok
+		}
+		return porcupine.CheckOperationsTimeout(m, ops, timeout)
+	}
+	if r, ok := checkKnownLog(p.ops); ok {
+		return r
+	}
+	if len(p.ops) < 2 {
 		return porcupine.CheckOperationsTimeout(m, p.ops, timeout)
 	}
 	order := make([]int, len(p.ops))
@@ -116,4 +129,30 @@ func checkSegment(m porcupine.Model, state lstate, ops []porcupine.Operation, id
 	}
 	m.Init = func() any { return state }
 	return porcupine.CheckOperationsTimeout(m, seg, left)
+}
+
+// observedCommits is a register's operations without the commits called
+// after every offset read has returned. Such a commit is legal at any
+// point (a write), and no read can be placed after it, so dropping it
+// changes no verdict: a linearization of the rest, followed by those
+// commits in call order, is one of the whole. With no read at all the
+// register is linearizable and nothing is left to search.
+func observedCommits(ops []porcupine.Operation) []porcupine.Operation {
+	lastRead, reads := int64(0), false
+	for i := range ops {
+		if _, ok := ops[i].Input.(fetchIn); ok {
+			lastRead, reads = max(lastRead, ops[i].Return), true
+		}
+	}
+	if !reads {
+		return nil
+	}
+	out := make([]porcupine.Operation, 0, len(ops))
+	for _, op := range ops {
+		if _, ok := op.Input.(commitIn); ok && op.Call > lastRead {
+			continue
+		}
+		out = append(out, op)
+	}
+	return out
 }

@@ -64,3 +64,94 @@ func TestSegmentedAgreesWithWhole(t *testing.T) {
 		}
 	})
 }
+
+// TestKnownLogAgreesWithPorcupine: on random queue logs whose appends
+// all returned their offsets (sometimes wrong ones), with reads of every
+// answer, right and wrong, and distinct stamps, the search-free decision
+// is porcupine's verdict.
+func TestKnownLogAgreesWithPorcupine(t *testing.T) {
+	single := model(1)
+	single.Partition = nil
+	rapid.Check(t, func(t *rapid.T) {
+		n := rapid.IntRange(1, 30).Draw(t, "ops")
+		var keys []string
+		var ops []porcupine.Operation
+		base := 0
+		for i := range n {
+			base += rapid.IntRange(0, 2).Draw(t, "gap")
+			call := int64(base*100 + 2*i)
+			ret := int64((base+rapid.IntRange(1, 4).Draw(t, "len"))*100 + 2*i + 1)
+			var in, out any
+			if rapid.IntRange(0, 2).Draw(t, "isAppend") == 0 {
+				key := fmt.Sprintf("k%d", i)
+				off := int64(len(keys))
+				if rapid.IntRange(0, 14).Draw(t, "badOffset") == 0 {
+					off = int64(rapid.IntRange(0, len(keys)+1).Draw(t, "off"))
+				}
+				keys = append(keys, key)
+				in, out = appendIn{key}, appendOut{offset: off, known: true}
+			} else {
+				off := int64(rapid.IntRange(-1, len(keys)+1).Draw(t, "readAt"))
+				switch rapid.IntRange(0, 3).Draw(t, "answer") {
+				case 0:
+					o := readOut{status: "FOUND"}
+					for j := range rapid.IntRange(0, 3).Draw(t, "found") {
+						k := fmt.Sprintf("k%d", rapid.IntRange(0, max(len(keys)-1, 0)).Draw(t, "key"))
+						if int(off)+j >= 0 && int(off)+j < len(keys) && rapid.IntRange(0, 3).Draw(t, "rightKey") > 0 {
+							k = keys[int(off)+j]
+						}
+						o.msgs = append(o.msgs, history.MsgRef{Offset: off + int64(j), Key: k})
+					}
+					out = o
+				case 1:
+					out = readOut{status: "NO_NEW_MSG"}
+				case 2:
+					out = readOut{status: "OFFSET_ILLEGAL"}
+				default:
+					out = readOut{status: "PULL_NOT_FOUND"}
+				}
+				in = readIn{off}
+			}
+			base += rapid.IntRange(0, 1).Draw(t, "after")
+			ops = append(ops, porcupine.Operation{Input: in, Output: out, Call: call, Return: ret, Metadata: opMeta{}})
+		}
+		fast, ok := checkKnownLog(ops)
+		whole := porcupine.CheckOperationsTimeout(single, ops, time.Minute)
+		if ok && fast != whole {
+			t.Fatalf("search-free %v, porcupine %v", fast, whole)
+		}
+	})
+}
+
+// TestObservedCommitsKeepVerdict: dropping the commits called after the
+// last offset read returned leaves porcupine's verdict on a register as
+// it was.
+func TestObservedCommitsKeepVerdict(t *testing.T) {
+	single := model(1)
+	single.Partition = nil
+	rapid.Check(t, func(t *rapid.T) {
+		n := rapid.IntRange(1, 25).Draw(t, "ops")
+		var ops []porcupine.Operation
+		now := int64(1)
+		for range n {
+			call := now + 2*int64(rapid.IntRange(0, 2).Draw(t, "gap"))
+			ret := call + 1 + 2*int64(rapid.IntRange(0, 3).Draw(t, "len"))
+			now = call + 2*int64(rapid.IntRange(0, 2).Draw(t, "next"))
+			if rapid.IntRange(0, 2).Draw(t, "isCommit") > 0 {
+				if rapid.Bool().Draw(t, "oneway") {
+					ret = 1 << 40
+				}
+				ops = append(ops, porcupine.Operation{Input: commitIn{int64(rapid.IntRange(0, 3).Draw(t, "commit"))},
+					Output: noOut{}, Call: call, Return: ret, Metadata: opMeta{}})
+			} else {
+				ops = append(ops, porcupine.Operation{Input: fetchIn{}, Output: fetchOut{int64(rapid.IntRange(-1, 3).Draw(t, "read"))},
+					Call: call, Return: ret, Metadata: opMeta{}})
+			}
+		}
+		whole := porcupine.CheckOperationsTimeout(single, ops, time.Minute)
+		got := checkPartition(single, &part{kind: "offset", ops: ops}, time.Minute)
+		if whole != got {
+			t.Fatalf("whole register %v, without unobserved commits %v", whole, got)
+		}
+	})
+}
