@@ -6,6 +6,7 @@ import (
 	"math/bits"
 	"sort"
 	"time"
+	"unsafe"
 )
 
 // History is an append-only list of records, kept packed: a record is
@@ -30,6 +31,8 @@ type History struct {
 	msgs [][]MsgRef
 	qs   [][]QueueRef
 	cnts []map[string]int64
+
+	cache idCache
 }
 
 // chunkSize is how many bytes a chunk holds; a packed record is far
@@ -159,7 +162,31 @@ func (h *History) Records() []Record {
 	return out
 }
 
+// idCache remembers the ids of recently packed strings by where their
+// bytes are: the model hands the same string (a process name, a topic,
+// a key) to record after record, and comparing a pointer is cheaper than
+// hashing the bytes. An entry holds a real pointer, so the bytes it names
+// stay alive and cannot be reused by another string while cached. Ids
+// are assigned in first-seen order either way: the cache changes speed,
+// never output.
+type idCache [256]struct {
+	p  *byte
+	n  int
+	id uint32
+}
+
 func (h *History) id(s string) uint64 {
+	p := unsafe.StringData(s)
+	e := &h.cache[(uintptr(unsafe.Pointer(p))>>3^uintptr(len(s)))&255]
+	if e.p == p && e.n == len(s) {
+		return uint64(e.id)
+	}
+	id := h.intern(s)
+	e.p, e.n, e.id = p, len(s), uint32(id)
+	return id
+}
+
+func (h *History) intern(s string) uint64 {
 	if id, ok := h.ids[s]; ok {
 		return uint64(id)
 	}

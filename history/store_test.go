@@ -2,6 +2,7 @@ package history
 
 import (
 	"bytes"
+	"fmt"
 	"reflect"
 	"testing"
 	"time"
@@ -95,4 +96,24 @@ func BenchmarkUnpack(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(h.Len()), "ns/record")
+}
+
+// BenchmarkPack is appending a typical record: what the model pays per
+// record while it runs.
+func BenchmarkPack(b *testing.B) {
+	keys := make([]string, 1024)
+	for i := range keys {
+		keys[i] = fmt.Sprintf("m%d", i)
+	}
+	h := New(0)
+	i := 0
+	for b.Loop() {
+		h.Add(Record{At: time.Duration(i) * time.Millisecond, Kind: Stored, Proc: "master-a/broker", Key: keys[i%1024],
+			MsgID: "AC10075F00002A9F0000000000000000", Topic: "TopicTest", Broker: "broker-a", QueueID: i % 16,
+			QueueOffset: int64(i), CommitLogOffset: int64(i) * 200, StoreSize: 200})
+		i++
+		if h.Len() > 1<<20 {
+			h = New(0)
+		}
+	}
 }
