@@ -51,6 +51,11 @@ func CheckDelivery(h *history.History, opt DeliveryOptions) (DeliveryResult, err
 	if err := validate(h); err != nil {
 		return DeliveryResult{}, err
 	}
+	return checkDelivery(h, opt), nil
+}
+
+// checkDelivery is CheckDelivery on a validated history.
+func checkDelivery(h *history.History, opt DeliveryOptions) DeliveryResult {
 	l := newLedger(opt.OrderlyGroups, h.Len(), newKeys(h))
 	for _, rec := range h.All() {
 		l.observe(&rec)
@@ -80,7 +85,7 @@ func CheckDelivery(h *history.History, opt DeliveryOptions) (DeliveryResult, err
 	for i := range res.Outcomes {
 		slices.SortFunc(res.Outcomes[i].Violations, compareViolations)
 	}
-	return res, nil
+	return res
 }
 
 // judgement carries the end-of-run evaluation.

@@ -11,7 +11,7 @@ type keys map[string]string
 
 func newKeys(h *history.History) keys {
 	k := make(keys, h.Len()/10) // about one msgId per ten records: no rehashing
-	for _, rec := range h.All() {
+	for _, rec := range h.AllOf(history.SendAttempt, history.SendAttemptFail, history.SendReturn, history.Deliver, history.ConsumeResult) {
 		r := &rec
 		switch r.Kind {
 		case history.SendAttempt, history.SendAttemptFail, history.SendReturn, history.Deliver, history.ConsumeResult:

@@ -49,6 +49,11 @@ func CheckLinearizability(h *history.History, opt LinearOptions) (LinearResult, 
 	if err := validate(h); err != nil {
 		return LinearResult{}, err
 	}
+	return checkLinearizability(h, opt)
+}
+
+// checkLinearizability is CheckLinearizability on a validated history.
+func checkLinearizability(h *history.History, opt LinearOptions) (LinearResult, error) {
 	if opt.Timeout <= 0 {
 		return LinearResult{}, fmt.Errorf("check: linearizability needs a timeout > 0, got %v", opt.Timeout)
 	}

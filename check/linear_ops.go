@@ -124,8 +124,8 @@ func buildOps(h *history.History) []*part {
 		replicas: map[copyCoord]bool{}, open: map[string][]attempt{}, sendCall: map[string]int64{},
 		restarted: map[string]bool{}, carried: map[pullKey]opRef{}, lastRead: map[pullKey]int{},
 		unclaimed: map[storeKey][]int64{}}
-	for _, rec := range h.All() {
-		b.learn(&rec)
+	for _, rec := range h.AllOf(history.Intend, history.SendCall, history.SendAttempt, history.SendReturn, history.Stored, history.Lost) {
+		b.learn(&rec) // the kinds learn reads
 	}
 	b.claimAcknowledged(h)
 	for _, rec := range h.All() {
@@ -303,7 +303,7 @@ func (b *builder) add(r *history.Record) {
 // returns report, so that only copies nobody saw remain for pending
 // attempts.
 func (b *builder) claimAcknowledged(h *history.History) {
-	for _, rec := range h.All() {
+	for _, rec := range h.AllOf(history.SendReturn) {
 		r := &rec
 		if r.Kind != history.SendReturn || r.Status == "" || r.Err != "" || r.Broker == "" {
 			continue

@@ -94,7 +94,7 @@ func buildIndex(h *history.History, nodes *nodes, group string) *index {
 // record that pairs the two.
 func msgIDs(h *history.History) map[string]string {
 	out := make(map[string]string, h.Len()/10) // sized once: no rehashing
-	for _, rec := range h.All() {
+	for _, rec := range h.AllOf(history.SendCall, history.SendAttempt, history.SendAttemptFail, history.SendReturn, history.Deliver) {
 		switch r := &rec; r.Kind {
 		case history.SendCall, history.SendAttempt, history.SendAttemptFail, history.SendReturn, history.Deliver:
 			if r.MsgID != "" && r.Key != "" {

@@ -155,7 +155,7 @@ func buildNodes(h *history.History, specs []Node) *nodes {
 		ns.order = append(ns.order, s)
 		ns.byHost[n.Host] = s
 	}
-	for i, rec := range h.All() {
+	for i, rec := range h.AllOf(history.ProcStart, history.ProcExit, history.Fault) {
 		r := &rec
 		switch r.Kind {
 		case history.ProcStart, history.ProcExit:

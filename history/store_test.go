@@ -117,3 +117,23 @@ func BenchmarkPack(b *testing.B) {
 		}
 	}
 }
+
+// TestAllOf: AllOf yields exactly the records of the kinds asked, in
+// order, with their indexes, past 255 distinct kinds too.
+func TestAllOf(t *testing.T) {
+	h := New(0)
+	for i := range 600 {
+		h.Add(Record{Kind: Kind(fmt.Sprintf("k%d", i%300)), Index: i})
+	}
+	want := []Kind{"k3", "k299", "k7", "nope"}
+	var got []int
+	for i, r := range h.AllOf(want...) {
+		if r.Index != i || h.Kind(i) != r.Kind {
+			t.Fatalf("record %d: %+v, Kind %s", i, r, h.Kind(i))
+		}
+		got = append(got, i)
+	}
+	if !reflect.DeepEqual(got, []int{3, 7, 299, 303, 307, 599}) {
+		t.Errorf("AllOf yielded %v", got)
+	}
+}

@@ -89,7 +89,7 @@ func (t Tolerated) check() check.Tolerated {
 func storedByBroker(h *history.History, f *historyFacts) map[string]int {
 	out := map[string]int{}
 	seen := make(map[[2]string]bool, len(f.sendTopic))
-	for _, rec := range h.All() {
+	for _, rec := range h.AllOf(history.Stored) {
 		r := &rec
 		if r.Kind != history.Stored || !f.isMasterCopy(r) {
 			continue

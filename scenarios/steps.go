@@ -90,7 +90,7 @@ func scanHistory(h *history.History) *historyFacts {
 	n := h.Len() / 10
 	f := &historyFacts{called: make(map[string]bool, n), delivered: make(map[string]bool, n),
 		sendTopic: make(map[string]string, n)}
-	for i, rec := range h.All() {
+	for i, rec := range h.AllOf(history.Intend, history.SendCall, history.Deliver, history.Observe) {
 		r := &rec
 		switch r.Kind {
 		case history.Intend:
