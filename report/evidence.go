@@ -204,7 +204,7 @@ func (ev *evidence) stepWindow(name string) window {
 // sendsIn lists the SendReturn records in w, in order.
 func (ev *evidence) sendsIn(w window) []*history.Record {
 	var out []*history.Record
-	for _, rec := range ev.h.All() {
+	for _, rec := range ev.h.AllOf(history.SendReturn) {
 		if r := &rec; r.Kind == history.SendReturn && w.contains(r.At) {
 			out = append(out, r)
 		}

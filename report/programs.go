@@ -40,7 +40,7 @@ type program struct {
 // programs lists the client programs' incarnations in start order.
 func (ev *evidence) programs() []program {
 	isProgram := map[string]bool{}
-	for _, rec := range ev.h.All() {
+	for _, rec := range ev.h.AllOf(history.ClientStart, history.Intend) {
 		if r := &rec; r.Kind == history.ClientStart || r.Kind == history.Intend {
 			isProgram[r.Proc] = true
 		}
@@ -102,7 +102,7 @@ func (ev *evidence) notePrograms(p *program, r *history.Record) {
 // it: an Intend record belongs to the first run of its process that
 // started at or after the intended start.
 func (ev *evidence) countIntended(ps []program) {
-	for _, rec := range ev.h.All() {
+	for _, rec := range ev.h.AllOf(history.Intend) {
 		r := &rec
 		if r.Kind != history.Intend {
 			continue

@@ -89,7 +89,7 @@ func (ev *evidence) consoleBeforeBlank(t time.Duration) (int64, time.Duration, b
 	var base, last int64
 	var lastAt time.Duration
 	haveBase := false
-	for _, rec := range ev.h.All() {
+	for _, rec := range ev.h.AllOf(history.Observe) {
 		r := &rec
 		if r.Kind != history.Observe {
 			continue

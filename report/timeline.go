@@ -100,7 +100,7 @@ func BuildTimeline(h *history.History, c *model.ClusterSpec, horizon time.Durati
 		return i
 	}
 	truth := newTruth(h, c, tl.Brokers)
-	for _, rec := range h.All() {
+	for _, rec := range h.AllOf(history.SendReturn, history.Deliver, history.Observe, history.Step, history.Stored, history.Lost) {
 		r := &rec
 		switch r.Kind {
 		case history.SendReturn:
@@ -126,7 +126,7 @@ func BuildTimeline(h *history.History, c *model.ClusterSpec, horizon time.Durati
 // programTopic is the topic the producer programs send to (the first
 // intended), else the cluster's first topic.
 func programTopic(h *history.History, c *model.ClusterSpec) string {
-	for _, rec := range h.All() {
+	for _, rec := range h.AllOf(history.Intend, history.SendCall) {
 		if r := &rec; (r.Kind == history.Intend || r.Kind == history.SendCall) && r.Topic != "" {
 			return r.Topic
 		}
@@ -148,7 +148,7 @@ func brokerNames(h *history.History, c *model.ClusterSpec) []string {
 		return out
 	}
 	seen := map[string]bool{}
-	for _, rec := range h.All() {
+	for _, rec := range h.AllOf(history.Stored) {
 		if r := &rec; r.Kind == history.Stored && !seen[r.Broker] {
 			seen[r.Broker] = true
 			out = append(out, r.Broker)
@@ -184,7 +184,7 @@ func newTruth(h *history.History, c *model.ClusterSpec, brokers []string) *truth
 			t.masterHost[b.BrokerName] = b.Master.Host
 		}
 	}
-	for _, rec := range h.All() {
+	for _, rec := range h.AllOf(history.Intend, history.SendCall) {
 		if r := &rec; r.Kind == history.Intend || r.Kind == history.SendCall {
 			t.topics[r.Topic] = true
 		}
