@@ -24,90 +24,20 @@ import (
 // a count of infinitesimals), so "just after a call" and "just before a
 // return" are exact. O(n log n), no memory beyond the bounds.
 func checkKnownLog(ops []porcupine.Operation) (porcupine.CheckResult, bool) {
-	var stamps []int64
-	var top int64
-	for i := range ops {
-		top = max(top, ops[i].Return)
-	}
-	keys := map[int64]string{}
-	var lo, hi []point
-	for i := range ops {
-		op := &ops[i]
-		stamps = append(stamps, op.Call)
-		if op.Return < top {
-			stamps = append(stamps, op.Return)
-		}
-		switch in := op.Input.(type) {
-		case appendIn:
-			o := op.Output.(appendOut)
-			if !o.known || o.offset < 0 {
-				return porcupine.Unknown, false
-			}
-			if _, dup := keys[o.offset]; dup {
-				return porcupine.Unknown, false
-			}
-			keys[o.offset] = in.key
-		case readIn:
-		default:
-			return porcupine.Unknown, false
-		}
-	}
-	slices.Sort(stamps)
-	for i := 1; i < len(stamps); i++ {
-		if stamps[i] == stamps[i-1] {
-			return porcupine.Unknown, false
-		}
+	keys, ok := knownAppends(ops)
+	if !ok {
+		return porcupine.Unknown, false
 	}
 	m := int64(len(keys))
-	for k := range m {
-		if _, ok := keys[k]; !ok {
-			return porcupine.Unknown, false
-		}
-	}
-	lo, hi = make([]point, m), make([]point, m)
+	lo, hi := make([]point, m), make([]point, m)
 	for i := range ops {
-		op := &ops[i]
-		if o, ok := op.Output.(appendOut); ok {
-			lo[o.offset], hi[o.offset] = point{op.Call, 0}, point{op.Return, 0}
+		if o, ok := ops[i].Output.(appendOut); ok {
+			lo[o.offset], hi[o.offset] = point{ops[i].Call, 0}, point{ops[i].Return, 0}
 		}
 	}
 	for i := range ops {
-		op := &ops[i]
-		in, ok := op.Input.(readIn)
-		if !ok {
-			continue
-		}
-		out := op.Output.(readOut)
-		off := in.offset
-		switch out.status {
-		case "FOUND":
-			if len(out.msgs) == 0 {
-				continue
-			}
-			end := off + int64(len(out.msgs))
-			if off < 0 || end > m {
-				return porcupine.Illegal, true
-			}
-			for j, msg := range out.msgs {
-				if msg.Offset != off+int64(j) || msg.Key != keys[off+int64(j)] {
-					return porcupine.Illegal, true
-				}
-			}
-			hi[end-1] = minPoint(hi[end-1], point{op.Return, -1})
-		case "NO_NEW_MSG":
-			switch {
-			case off < 0:
-				return porcupine.Illegal, true
-			case off < m:
-				lo[off] = maxPoint(lo[off], point{op.Call, 1})
-			}
-		case "OFFSET_ILLEGAL":
-			switch {
-			case off == 0:
-				return porcupine.Illegal, true
-			case off > 0 && off-1 < m:
-				lo[off-1] = maxPoint(lo[off-1], point{op.Call, 1})
-			}
+		if !narrow(&ops[i], keys, lo, hi) {
+			return porcupine.Illegal, true
 		}
 	}
 	prev := point{-1 << 62, 0}
@@ -119,6 +49,94 @@ func checkKnownLog(ops []porcupine.Operation) (porcupine.CheckResult, bool) {
 		prev = p
 	}
 	return porcupine.Ok, true
+}
+
+// knownAppends is the key appended at each offset 0..m-1, if ops are
+// reads and appends with known offsets, each offset once, and no two
+// finite stamps are equal (the greedy's points are then exact: only the
+// last return, often "infinity", may be shared).
+func knownAppends(ops []porcupine.Operation) ([]string, bool) {
+	var top int64
+	for i := range ops {
+		top = max(top, ops[i].Return)
+	}
+	stamps := make([]int64, 0, 2*len(ops))
+	byOffset := map[int64]string{}
+	for i := range ops {
+		op := &ops[i]
+		stamps = append(stamps, op.Call)
+		if op.Return < top {
+			stamps = append(stamps, op.Return)
+		}
+		switch in := op.Input.(type) {
+		case appendIn:
+			o := op.Output.(appendOut)
+			if _, dup := byOffset[o.offset]; !o.known || o.offset < 0 || dup {
+				return nil, false
+			}
+			byOffset[o.offset] = in.key
+		case readIn:
+		default:
+			return nil, false
+		}
+	}
+	slices.Sort(stamps)
+	for i := 1; i < len(stamps); i++ {
+		if stamps[i] == stamps[i-1] {
+			return nil, false
+		}
+	}
+	keys := make([]string, len(byOffset))
+	for k := range keys {
+		key, ok := byOffset[int64(k)]
+		if !ok {
+			return nil, false
+		}
+		keys[k] = key
+	}
+	return keys, true
+}
+
+// narrow applies read op's bound to the append it constrains; false if
+// the read fits no state of the forced log.
+func narrow(op *porcupine.Operation, keys []string, lo, hi []point) bool {
+	in, ok := op.Input.(readIn)
+	if !ok {
+		return true
+	}
+	out := op.Output.(readOut)
+	m, off := int64(len(keys)), in.offset
+	switch out.status {
+	case "FOUND":
+		if len(out.msgs) == 0 {
+			return true
+		}
+		end := off + int64(len(out.msgs))
+		if off < 0 || end > m {
+			return false
+		}
+		for j, msg := range out.msgs {
+			if msg.Offset != off+int64(j) || msg.Key != keys[off+int64(j)] {
+				return false
+			}
+		}
+		hi[end-1] = minPoint(hi[end-1], point{op.Return, -1})
+	case "NO_NEW_MSG":
+		if off < 0 {
+			return false
+		}
+		if off < m {
+			lo[off] = maxPoint(lo[off], point{op.Call, 1})
+		}
+	case "OFFSET_ILLEGAL":
+		if off == 0 {
+			return false
+		}
+		if off > 0 && off-1 < m {
+			lo[off-1] = maxPoint(lo[off-1], point{op.Call, 1})
+		}
+	}
+	return true
 }
 
 // point is a hyperreal instant: stamp at plus eps infinitesimals.
