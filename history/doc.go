@@ -12,7 +12,8 @@
 //
 // A History keeps its records packed (store.go): tens of bytes each, no
 // pointer for the garbage collector to scan, every distinct string once.
-// Readers get Record values back (Record, All); a record read is equal to
+// Readers get Record values back (Record, All, AllOf for a few kinds
+// only, Kind without decoding); a record read is equal to
 // the record appended, so the JSONL form and every judge see the same
 // bytes as before the packing.
 // The package depends on nothing but the standard library.
