@@ -232,7 +232,9 @@ func (h *History) Records() []Record {
 // bytes are: the model hands the same string (a process name, a topic,
 // a key) to record after record, and comparing a pointer is cheaper than
 // hashing the bytes. An entry holds a real pointer, so the bytes it names
-// stay alive and cannot be reused by another string while cached. Ids
+// stay alive and cannot be reused by another string while cached; and
+// Go strings are immutable (nothing in this module builds one over bytes
+// it later changes, which only package unsafe could do). Ids
 // are assigned in first-seen order either way: the cache changes speed,
 // never output.
 type idCache [256]struct {
