@@ -11,12 +11,11 @@ import (
 // checkPartition checks one partition. A register drops the commits no
 // read can observe (observedCommits); a queue log whose appends all
 // returned their offsets is decided without a search (checkKnownLog);
-// any other log goes to porcupine, cut into segments
-// at quiet points, so that a long queue log costs the sum of its pieces
-// and not its square: porcupine's cache keeps a bitset of every
-// operation per state it linearizes, O(n²/8) bytes for n operations (20
-// GB for a million messages in 32 queues), and holds it all until the
-// partition is done.
+// any other log goes to porcupine, cut into segments at quiet points, so
+// that a long log costs the sum of its pieces and not its square:
+// porcupine's cache keeps a bitset of every operation per state it
+// linearizes, O(n²/8) bytes for n operations (20 GB for a million
+// messages in 32 queues), and holds it all until the partition is done.
 //
 // A quiet point is a moment when every operation called before it has
 // returned and the state is known: in any linearization those operations
