@@ -2,7 +2,7 @@
 GO ?= go
 PKGS := ./...
 
-.PHONY: run results model-check test test-long bench lint build
+.PHONY: run results model-check test test-long bench bench-core bench-scale lint build
 
 # The main job: reproduce the field experiment and write results/, then
 # the shipped design review (reviews/failover-timeouts.yaml), the
@@ -35,8 +35,24 @@ test: lint
 test-long:
 	RAPID_CHECKS=2000 $(GO) test -count=1 -timeout 60m $(PKGS)
 
-bench:
-	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./sim/ ./model/ ./scenarios/ ./sweep/
+# Benchmarks, BENCH_COUNT runs each so that benchstat can compare two
+# outputs (docs/performance.md): `make bench > new.txt`, then
+# `benchstat old.txt new.txt`.
+BENCH_COUNT ?= 6
+
+bench: bench-core bench-scale
+
+# The kernel, the model's hot paths, the packed history, the judges and
+# the field experiment.
+bench-core:
+	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCH_COUNT) ./sim/ ./model/... ./history/ ./check/ ./explain/
+	$(GO) test -run '^$$' -bench 'Field|Linearizability' -benchmem -count $(BENCH_COUNT) ./scenarios/
+	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCH_COUNT) ./sweep/
+
+# Issue 10's workload: BenchmarkScale/{10k,100k,1M}, whole runs with
+# every judge on (msgs/s, alloc-B/msg, peak-heap-B/msg, kept-B/msg).
+bench-scale:
+	$(GO) test -run '^$$' -bench 'Scale' -benchmem -count $(BENCH_COUNT) -timeout 120m ./scenarios/
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

@@ -167,7 +167,7 @@ func BenchmarkDeliveryJudge(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric(float64(len(h.Records)), "records")
+	b.ReportMetric(float64(h.Len()), "records")
 }
 
 func BenchmarkLinearizability(b *testing.B) {
@@ -181,5 +181,5 @@ func BenchmarkLinearizability(b *testing.B) {
 			b.Fatalf("synthetic history: %s", v)
 		}
 	}
-	b.ReportMetric(float64(len(h.Records)), "records")
+	b.ReportMetric(float64(h.Len()), "records")
 }

@@ -51,9 +51,14 @@ func CheckDelivery(h *history.History, opt DeliveryOptions) (DeliveryResult, err
 	if err := validate(h); err != nil {
 		return DeliveryResult{}, err
 	}
-	l := newLedger(opt.OrderlyGroups, len(h.Records), newKeys(h))
-	for i := range h.Records {
-		l.observe(&h.Records[i])
+	return checkDelivery(h, opt), nil
+}
+
+// checkDelivery is CheckDelivery on a validated history.
+func checkDelivery(h *history.History, opt DeliveryOptions) DeliveryResult {
+	l := newLedger(opt.OrderlyGroups, h.Len(), newKeys(h))
+	for _, rec := range h.All() {
+		l.observe(&rec)
 	}
 	l.activeAtEnd = l.faults.activeFaults()
 	j := judgement{l: l, opt: opt, horizon: horizonOf(h, opt.Horizon), stable: l.faults.stableAt(opt.HealAt)}
@@ -80,7 +85,7 @@ func CheckDelivery(h *history.History, opt DeliveryOptions) (DeliveryResult, err
 	for i := range res.Outcomes {
 		slices.SortFunc(res.Outcomes[i].Violations, compareViolations)
 	}
-	return res, nil
+	return res
 }
 
 // judgement carries the end-of-run evaluation.

@@ -52,15 +52,15 @@ func TestDeliveryRejectsBadHistories(t *testing.T) {
 	if _, err := CheckDelivery(nil, DeliveryOptions{}); err == nil {
 		t.Error("nil history accepted")
 	}
-	bad := &history.History{Records: []history.Record{{Seq: 0, At: 5}, {Seq: 0, At: 6}}}
+	bad := history.Of(history.Record{Seq: 0, At: 5}, history.Record{Seq: 0, At: 6})
 	if _, err := CheckDelivery(bad, DeliveryOptions{}); err == nil || !strings.Contains(err.Error(), "record 1") {
 		t.Errorf("repeated seq: %v", err)
 	}
-	bad.Records[1] = history.Record{Seq: 1, At: 4}
+	bad = history.Of(history.Record{Seq: 0, At: 5}, history.Record{Seq: 1, At: 4})
 	if _, err := CheckDelivery(bad, DeliveryOptions{}); err == nil || !strings.Contains(err.Error(), "before previous") {
 		t.Errorf("time going back: %v", err)
 	}
-	bad.Records[1] = history.Record{Seq: 1, At: 6, Kind: history.Deliver}
+	bad = history.Of(history.Record{Seq: 0, At: 5}, history.Record{Seq: 1, At: 6, Kind: history.Deliver})
 	if _, err := CheckDelivery(bad, DeliveryOptions{}); err == nil || !strings.Contains(err.Error(), "deliver without a key") {
 		t.Errorf("keyless deliver: %v", err)
 	}

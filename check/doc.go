@@ -26,7 +26,13 @@
 //     then facts into maps) and one over the keys in sorted order. The
 //     linearizability judge is two passes to build the operations, then
 //     porcupine per partition with the timeout, so the wall-clock bound
-//     is the number of partitions times the timeout.
+//     is the number of partitions times the timeout. Three exact
+//     shortcuts keep the cost linear where porcupine's is quadratic in
+//     memory (linear_segments.go, linear_known.go): a queue log whose
+//     appends all returned their offsets is decided without a search; a
+//     register drops the commits no offset read can observe; another log
+//     is checked in segments cut where no operation is in flight and the
+//     log is known. Each gives porcupine's verdict (rapid tests compare).
 //
 // # What the records mean here
 //

@@ -16,17 +16,16 @@ func validate(h *history.History) error {
 	if h == nil {
 		return fmt.Errorf("check: nil history")
 	}
-	for i := 1; i < len(h.Records); i++ {
-		p, r := &h.Records[i-1], &h.Records[i]
-		if r.Seq <= p.Seq {
+	var p history.Record
+	for i, rec := range h.All() {
+		r := &rec
+		if i > 0 && r.Seq <= p.Seq {
 			return fmt.Errorf("check: record %d (seq %d): seq not after previous seq %d", i, r.Seq, p.Seq)
 		}
-		if r.At < p.At {
+		if i > 0 && r.At < p.At {
 			return fmt.Errorf("check: record %d (seq %d): at %v before previous at %v", i, r.Seq, r.At, p.At)
 		}
-	}
-	for i := range h.Records {
-		r := &h.Records[i]
+		p = rec
 		switch r.Kind {
 		case history.Intend, history.SendCall, history.SendAttempt, history.SendAttemptFail,
 			history.SendReturn, history.Stored, history.Deliver, history.ConsumeResult:
@@ -40,10 +39,11 @@ func validate(h *history.History) error {
 
 // horizonOf is the supplied horizon, else the At of the last record.
 func horizonOf(h *history.History, supplied time.Duration) time.Duration {
-	if supplied > 0 || len(h.Records) == 0 {
+	if supplied > 0 || h.Len() == 0 {
 		return supplied
 	}
-	return h.Records[len(h.Records)-1].At
+	last, _ := h.Last()
+	return last.At
 }
 
 // isHeal reports whether a Fault Detail ends a fault rather than starting

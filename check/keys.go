@@ -10,9 +10,9 @@ import "rmqsim/history"
 type keys map[string]string
 
 func newKeys(h *history.History) keys {
-	k := keys{}
-	for i := range h.Records {
-		r := &h.Records[i]
+	k := make(keys, h.Len()/10) // about one msgId per ten records: no rehashing
+	for _, rec := range h.AllOf(history.SendAttempt, history.SendAttemptFail, history.SendReturn, history.Deliver, history.ConsumeResult) {
+		r := &rec
 		switch r.Kind {
 		case history.SendAttempt, history.SendAttemptFail, history.SendReturn, history.Deliver, history.ConsumeResult:
 			if r.MsgID != "" && r.Key != "" && r.MsgID != r.Key {

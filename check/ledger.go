@@ -50,9 +50,22 @@ type message struct {
 	first    int64 // first SendCall, SendAttempt or Stored; -1 none yet
 	consumed bool  // delivered to some group
 	attempts int
-	ret      *history.Record // the send's return (a SEND_OK one wins)
+	ret      *sendReturn // the send's return (a SEND_OK one wins)
 	copies   []storedCopy
 	lostWhy  string // Detail of the first Lost record
+}
+
+// sendReturn is what the judges keep of a SendReturn record: a copy of
+// the few fields they read, not a pointer to the record (records are
+// read from a packed history as values; keeping one would keep 400
+// bytes and move every record read to the heap).
+type sendReturn struct {
+	At          time.Duration
+	Seq         int64
+	Broker      string
+	QueueID     int
+	QueueOffset int64
+	Status, Err string
 }
 
 func (m *message) ok() bool { return m.ret != nil && m.ret.Status == "SEND_OK" && m.ret.Err == "" }
@@ -257,7 +270,8 @@ func (l *ledger) observeSend(r *history.Record) {
 		m.attempts++
 	case history.SendReturn:
 		if !m.ok() {
-			m.ret = r // records are never changed (package history)
+			m.ret = &sendReturn{At: r.At, Seq: r.Seq, Broker: r.Broker, QueueID: r.QueueID,
+				QueueOffset: r.QueueOffset, Status: r.Status, Err: r.Err}
 		}
 	}
 }

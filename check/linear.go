@@ -49,6 +49,11 @@ func CheckLinearizability(h *history.History, opt LinearOptions) (LinearResult, 
 	if err := validate(h); err != nil {
 		return LinearResult{}, err
 	}
+	return checkLinearizability(h, opt)
+}
+
+// checkLinearizability is CheckLinearizability on a validated history.
+func checkLinearizability(h *history.History, opt LinearOptions) (LinearResult, error) {
 	if opt.Timeout <= 0 {
 		return LinearResult{}, fmt.Errorf("check: linearizability needs a timeout > 0, got %v", opt.Timeout)
 	}
@@ -61,7 +66,7 @@ func CheckLinearizability(h *history.History, opt LinearOptions) (LinearResult, 
 	var illegal []*part
 	for _, p := range parts {
 		v := Pass
-		switch porcupine.CheckOperationsTimeout(single, p.ops, opt.Timeout) {
+		switch checkPartition(single, p, opt.Timeout) {
 		case porcupine.Unknown:
 			v = Unknown
 			outs[p.kind].Undecided = true
@@ -227,8 +232,8 @@ func annotations(h *history.History, st stamper) []porcupine.Annotation {
 			Description: o.r.Detail + " " + t, BackgroundColor: "#f4cccc",
 			Details: fmt.Sprintf("#%d at %v; %s", o.r.Seq, o.r.At, how)})
 	}
-	for i := range h.Records {
-		r := &h.Records[i]
+	for _, rec := range h.All() {
+		r := &rec
 		switch {
 		case r.Kind == history.Step:
 			out = append(out, porcupine.Annotation{Tag: "steps", Start: st.at(r.Seq), Description: r.Detail,

@@ -24,9 +24,9 @@ type stamper struct {
 }
 
 func newStamper(h *history.History) stamper {
-	s := stamper{ats: make([]time.Duration, len(h.Records)), seqs: make([]int64, len(h.Records))}
-	for i := range h.Records {
-		s.ats[i], s.seqs[i] = h.Records[i].At, h.Records[i].Seq
+	s := stamper{ats: make([]time.Duration, h.Len()), seqs: make([]int64, h.Len())}
+	for i, r := range h.All() {
+		s.ats[i], s.seqs[i] = r.At, r.Seq
 	}
 	last := int64(-1)
 	if n := len(s.seqs); n > 0 {
@@ -124,12 +124,12 @@ func buildOps(h *history.History) []*part {
 		replicas: map[copyCoord]bool{}, open: map[string][]attempt{}, sendCall: map[string]int64{},
 		restarted: map[string]bool{}, carried: map[pullKey]opRef{}, lastRead: map[pullKey]int{},
 		unclaimed: map[storeKey][]int64{}}
-	for i := range h.Records {
-		b.learn(&h.Records[i])
+	for _, rec := range h.AllOf(history.Intend, history.SendCall, history.SendAttempt, history.SendReturn, history.Stored, history.Lost) {
+		b.learn(&rec) // the kinds learn reads
 	}
 	b.claimAcknowledged(h)
-	for i := range h.Records {
-		b.add(&h.Records[i])
+	for _, rec := range h.All() {
+		b.add(&rec)
 	}
 	keys := make([]string, 0, len(b.open))
 	for k := range b.open {
@@ -303,8 +303,8 @@ func (b *builder) add(r *history.Record) {
 // returns report, so that only copies nobody saw remain for pending
 // attempts.
 func (b *builder) claimAcknowledged(h *history.History) {
-	for i := range h.Records {
-		r := &h.Records[i]
+	for _, rec := range h.AllOf(history.SendReturn) {
+		r := &rec
 		if r.Kind != history.SendReturn || r.Status == "" || r.Err != "" || r.Broker == "" {
 			continue
 		}

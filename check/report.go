@@ -86,11 +86,11 @@ func Judge(h *history.History, cfg Config) (Report, error) {
 	if err := cfg.Tolerance.Validate(); err != nil {
 		return Report{}, err
 	}
-	d, err := CheckDelivery(h, cfg.Delivery)
-	if err != nil {
+	if err := validate(h); err != nil { // once, for both judges
 		return Report{}, err
 	}
-	lin, linErr := CheckLinearizability(h, cfg.Linear)
+	d := checkDelivery(h, cfg.Delivery)
+	lin, linErr := checkLinearizability(h, cfg.Linear)
 	if linErr != nil && lin.Outcomes == nil {
 		return Report{}, linErr
 	}

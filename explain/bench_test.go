@@ -76,5 +76,5 @@ func BenchmarkExplain(b *testing.B) {
 	for b.Loop() {
 		Explain(h, Options{})
 	}
-	b.ReportMetric(float64(len(h.Records)), "records/op")
+	b.ReportMetric(float64(h.Len()), "records/op")
 }

@@ -36,7 +36,8 @@ func (ex *explainer) duplicate(m *message) *verdict {
 
 // redelivery explains why delivery cur followed delivery prev.
 func (ex *explainer) redelivery(m *message, prev, cur int) *verdict {
-	p, c := ex.ix.rec(prev), ex.ix.rec(cur)
+	pr, cr := ex.ix.rec(prev), ex.ix.rec(cur)
+	p, c := &pr, &cr
 	if v := ex.reconsumed(m, prev, cur); v != nil {
 		return v
 	}
@@ -107,7 +108,8 @@ func (ex *explainer) storedTwice(m *message, c *history.Record) *verdict {
 
 // reconsumed explains a redelivery after the listener asked for it.
 func (ex *explainer) reconsumed(m *message, prev, cur int) *verdict {
-	c := ex.ix.rec(cur)
+	cr := ex.ix.rec(cur)
+	c := &cr
 	for _, i := range within(m.results, prev, cur) {
 		r := ex.ix.rec(i)
 		if r.Status != "" && r.Status != "CONSUME_SUCCESS" {

@@ -62,7 +62,7 @@ func Explain(h *history.History, opts Options) *Explanation {
 	}
 	ns := buildNodes(h, nodeSpecs(h, opts.Cluster))
 	ex := &explainer{ix: buildIndex(h, ns, opts.Group), horizon: horizon,
-		lastSeq: len(h.Records) - 1, ends: map[*incarnation]*verdict{}}
+		lastSeq: h.Len() - 1, ends: map[*incarnation]*verdict{}}
 	out := &Explanation{Horizon: horizon, FateCounts: map[string]int{}, byKey: map[string]int{},
 		Messages: make([]MessageFate, 0, len(ex.ix.messages))}
 	for _, f := range Fates {
@@ -144,7 +144,7 @@ func (ex *explainer) message(m *message) MessageFate {
 func (ex *explainer) facts(m *message) MessageFate {
 	mf := MessageFate{Key: m.key, Copies: len(m.stored), Lost: len(m.lost), Deliveries: len(m.delivers)}
 	for _, i := range m.stored {
-		if !isReplica(ex.ix.rec(i)) {
+		if ex.ix.rec(i).Detail != "replica" {
 			mf.MasterCopies++
 		}
 	}

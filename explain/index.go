@@ -73,10 +73,10 @@ type position struct {
 
 // buildIndex scans the history once.
 func buildIndex(h *history.History, nodes *nodes, group string) *index {
-	ix := &index{h: h, byKey: map[string]*message{}, procs: map[string]*process{},
+	ix := &index{h: h, byKey: make(map[string]*message, h.Len()/10), procs: map[string]*process{},
 		queues: newQueues(), nodes: nodes, at: map[position]string{}, byMsgID: msgIDs(h)}
-	for i := range h.Records {
-		r := &h.Records[i]
+	for i, rec := range h.All() {
+		r := &rec
 		ix.addProc(i, r)
 		ix.queues.add(i, r, group)
 		key := ix.keyOf(r)
@@ -93,9 +93,9 @@ func buildIndex(h *history.History, nodes *nodes, group string) *index {
 // attempt, so the broker's Stored record may come before any client
 // record that pairs the two.
 func msgIDs(h *history.History) map[string]string {
-	out := map[string]string{}
-	for i := range h.Records {
-		switch r := &h.Records[i]; r.Kind {
+	out := make(map[string]string, h.Len()/10) // sized once: no rehashing
+	for _, rec := range h.AllOf(history.SendCall, history.SendAttempt, history.SendAttemptFail, history.SendReturn, history.Deliver) {
+		switch r := &rec; r.Kind {
 		case history.SendCall, history.SendAttempt, history.SendAttemptFail, history.SendReturn, history.Deliver:
 			if r.MsgID != "" && r.Key != "" {
 				out[r.MsgID] = r.Key
@@ -252,7 +252,7 @@ func isSendBackTopic(topic string) bool {
 }
 
 // rec is record i.
-func (ix *index) rec(i int) *history.Record { return &ix.h.Records[i] }
+func (ix *index) rec(i int) history.Record { return ix.h.Record(i) }
 
 // hostOf is the host part of a "<host>/<service>" name or "host:port".
 func hostOf(name string) string {

@@ -115,8 +115,8 @@ func inferNodes(h *history.History) []Node {
 		offset int64
 	}
 	firstAt := map[pos]bool{}
-	for i := range h.Records {
-		r := &h.Records[i]
+	for _, rec := range h.All() {
+		r := &rec
 		nsHost := hostOf(r.NameServer)
 		if r.Kind == history.ProcStart && isNameServerService(programName(r.Proc)) {
 			nsHost = hostOf(r.Proc)
@@ -155,8 +155,8 @@ func buildNodes(h *history.History, specs []Node) *nodes {
 		ns.order = append(ns.order, s)
 		ns.byHost[n.Host] = s
 	}
-	for i := range h.Records {
-		r := &h.Records[i]
+	for i, rec := range h.AllOf(history.ProcStart, history.ProcExit, history.Fault) {
+		r := &rec
 		switch r.Kind {
 		case history.ProcStart, history.ProcExit:
 			if s := ns.byHost[hostOf(r.Proc)]; s != nil {
@@ -327,8 +327,6 @@ func Availability(h *history.History, c *model.ClusterSpec, horizon time.Duratio
 
 // lastAt is the time of the last record.
 func lastAt(h *history.History) time.Duration {
-	if len(h.Records) == 0 {
-		return 0
-	}
-	return h.Records[len(h.Records)-1].At
+	last, _ := h.Last()
+	return last.At
 }

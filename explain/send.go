@@ -65,13 +65,16 @@ func (ex *explainer) sendChain(ch *steps, sc sendCall) {
 		ex.routeLines(ch, sc)
 	}
 	for _, a := range sc.attempts {
-		ch.add(a, ex.attemptLine(ex.ix.rec(a)))
+		r := ex.ix.rec(a)
+		ch.add(a, ex.attemptLine(&r))
 	}
 	for _, f := range sc.fails {
-		ch.add(f, ex.failLine(f, ex.ix.rec(f)))
+		r := ex.ix.rec(f)
+		ch.add(f, ex.failLine(f, &r))
 	}
 	if sc.ret >= 0 {
-		ch.add(sc.ret, returnLine(ex.ix.rec(sc.ret)))
+		r := ex.ix.rec(sc.ret)
+		ch.add(sc.ret, returnLine(&r))
 	}
 }
 

@@ -18,7 +18,7 @@ import (
 // returned at or after from.
 func SendErrors(res *scenarios.Result, from time.Duration) []history.Record {
 	var out []history.Record
-	for _, r := range res.History.Records {
+	for _, r := range res.History.All() {
 		if r.Kind == history.SendReturn && r.Err != "" && r.At >= from {
 			out = append(out, r)
 		}
@@ -31,7 +31,7 @@ func SendErrors(res *scenarios.Result, from time.Duration) []history.Record {
 // a slave) at or after from.
 func ReturnedAfter(res *scenarios.Result, from time.Duration) int {
 	n := 0
-	for _, r := range res.History.Records {
+	for _, r := range res.History.All() {
 		if r.Kind == history.SendReturn && r.Err == "" && r.At >= from {
 			n++
 		}
@@ -43,7 +43,7 @@ func ReturnedAfter(res *scenarios.Result, from time.Duration) int {
 // after from.
 func DeliveredAfter(res *scenarios.Result, from time.Duration) int {
 	n := 0
-	for _, r := range res.History.Records {
+	for _, r := range res.History.All() {
 		if r.Kind == history.Deliver && r.Group == ConsumerGroup && r.At >= from {
 			n++
 		}
@@ -74,7 +74,7 @@ func HiddenOnSlave(res *scenarios.Result) []string {
 	delivered := map[string]bool{}
 	var onSlave []string
 	seen := map[string]bool{}
-	for _, r := range res.History.Records {
+	for _, r := range res.History.All() {
 		switch {
 		case r.Kind == history.SendReturn && r.Status == "SEND_OK":
 			acked[r.Key] = true
@@ -99,7 +99,7 @@ func HiddenOnSlave(res *scenarios.Result) []string {
 func AliveAtEnd(res *scenarios.Result, host, svc string) bool {
 	proc := host + "/" + svc
 	alive := false
-	for _, r := range res.History.Records {
+	for _, r := range res.History.All() {
 		if r.Proc != proc {
 			continue
 		}

@@ -172,26 +172,11 @@ func (r *Record) String() string {
 	return s
 }
 
-// History is an append-only list of records.
-type History struct {
-	Records []Record
-}
-
-// Add appends r, assigning its Seq, and returns that Seq.
-func (h *History) Add(r Record) int64 {
-	r.Seq = int64(len(h.Records))
-	h.Records = append(h.Records, r)
-	return r.Seq
-}
-
-// Len is the number of records.
-func (h *History) Len() int { return len(h.Records) }
-
 // WriteJSONL writes one JSON record a line.
 func (h *History) WriteJSONL(w io.Writer) error {
 	enc := json.NewEncoder(w)
-	for i := range h.Records {
-		if err := enc.Encode(&h.Records[i]); err != nil {
+	for _, r := range h.All() {
+		if err := enc.Encode(&r); err != nil {
 			return err
 		}
 	}
@@ -203,13 +188,13 @@ func (h *History) WriteJSONL(w io.Writer) error {
 func ReadJSONL(r io.Reader) (*History, error) {
 	dec := json.NewDecoder(r)
 	dec.DisallowUnknownFields()
-	h := &History{}
+	h := New(0)
 	for line := 1; dec.More(); line++ {
 		var rec Record
 		if err := dec.Decode(&rec); err != nil {
 			return nil, fmt.Errorf("record %d: %w", line, err)
 		}
-		h.Records = append(h.Records, rec)
+		h.Append(rec)
 	}
 	return h, nil
 }

@@ -60,7 +60,6 @@ type producerRun struct {
 
 // scan reads the history once for the metrics the counters do not give.
 func scan(res *scenarios.Result, m Set) {
-	recs := res.History.Records
 	end := time.Duration(res.SimTimeMs) * time.Millisecond
 	calls := map[string]time.Duration{} // proc + key → send() call time
 	var lat []float64
@@ -75,8 +74,8 @@ func scan(res *scenarios.Result, m Set) {
 			delete(running, proc)
 		}
 	}
-	for i := range recs {
-		r := &recs[i]
+	for _, rec := range res.History.All() {
+		r := &rec
 		switch r.Kind {
 		case history.ClientStart:
 			if r.Detail == "producer" {

@@ -31,7 +31,7 @@ func synthetic() *scenarios.Result {
 	}
 	spec := &scenarios.Scenario{Programs: scenarios.Programs{Producers: []scenarios.Producer{{Name: "p"}, {Name: "idle"}}}}
 	return &scenarios.Result{
-		SimTimeMs: 10000, History: &history.History{Records: recs}, Spec: spec, HealAt: 4 * s,
+		SimTimeMs: 10000, History: history.Of(recs...), Spec: spec, HealAt: 4 * s,
 		Messages: scenarios.Messages{Intended: 4, SendOK: 2, SendFailed: 1, NeverSent: 1, ConsumedUnique: 1, LostAcked: 1},
 		Verdicts: map[string]string{"no-acked-lost": "fail", "liveness": "unknown"},
 		Steps: []scenarios.StepResult{

@@ -14,7 +14,8 @@ type Recorder struct {
 	w       *sim.World
 	h       *history.History
 	watches []func(*history.Record)
-	buf     []byte // describe's reused line buffer
+	buf     []byte         // describe's reused line buffer
+	last    history.Record // the record the watches see
 }
 
 // NewRecorder records into h on world w.
@@ -28,8 +29,14 @@ func (r *Recorder) Add(rec history.Record) {
 	rec.At = r.w.Now().Duration()
 	seq := r.h.Add(rec)
 	r.w.TraceBytes("record", rec.Proc, r.describe(&rec, seq))
-	for _, fn := range r.watches {
-		fn(&r.h.Records[seq])
+	if len(r.watches) > 0 {
+		// A field, not &rec: a pointer to rec handed to a func value
+		// would move every record to the heap.
+		r.last = rec
+		r.last.Seq = seq
+		for _, fn := range r.watches {
+			fn(&r.last)
+		}
 	}
 }
 

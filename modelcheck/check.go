@@ -395,7 +395,7 @@ func resolveMoments(s *Space, h *history.History) ([]string, error) {
 			continue
 		}
 		n := 0
-		for _, r := range h.Records {
+		for _, r := range h.All() {
 			if string(r.Kind) == m.Anchor && strings.Contains(r.Proc, m.Proc) {
 				if n++; n == m.Nth {
 					out[i] = (r.At + m.Offset).String()

@@ -55,7 +55,7 @@ properties:
 // run's own fault records, so it treats the two nameservers alike.
 func plantBug(res *scenarios.Result) {
 	killed := map[string]bool{}
-	for _, r := range res.History.Records {
+	for _, r := range res.History.All() {
 		if r.Kind == history.Fault && r.Detail == "kill" {
 			killed[r.Target] = true
 		}

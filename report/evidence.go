@@ -62,8 +62,8 @@ func newEvidence(res *scenarios.Result) *evidence {
 	if ev.h == nil {
 		ev.h = &history.History{}
 	}
-	if horizon == 0 && len(ev.h.Records) > 0 {
-		horizon = ev.h.Records[len(ev.h.Records)-1].At
+	if last, ok := ev.h.Last(); horizon == 0 && ok {
+		horizon = last.At
 	}
 	if ev.exp == nil {
 		ev.exp = explain.Explain(ev.h, explain.Options{Cluster: res.Cluster, Horizon: horizon})
@@ -134,8 +134,8 @@ func outageAt(n explain.NodeTimeline, t time.Duration) *explain.Outage {
 func (ev *evidence) count(w window) traffic {
 	var t traffic
 	acked, got := map[string]time.Duration{}, map[string]time.Duration{}
-	for i := range ev.h.Records {
-		r := &ev.h.Records[i]
+	for _, rec := range ev.h.All() {
+		r := &rec
 		ev.firstTimes(r, acked, got)
 		if !w.contains(r.At) {
 			continue
@@ -204,8 +204,8 @@ func (ev *evidence) stepWindow(name string) window {
 // sendsIn lists the SendReturn records in w, in order.
 func (ev *evidence) sendsIn(w window) []*history.Record {
 	var out []*history.Record
-	for i := range ev.h.Records {
-		if r := &ev.h.Records[i]; r.Kind == history.SendReturn && w.contains(r.At) {
+	for _, rec := range ev.h.AllOf(history.SendReturn) {
+		if r := &rec; r.Kind == history.SendReturn && w.contains(r.At) {
 			out = append(out, r)
 		}
 	}
@@ -227,8 +227,8 @@ func (ev *evidence) messagesWithCode(code string) int {
 // scheduled in (Intend.Start), else the step of its first send().
 func (ev *evidence) stepsOfKeys() map[string]string {
 	at := map[string]time.Duration{}
-	for i := range ev.h.Records {
-		r := &ev.h.Records[i]
+	for _, rec := range ev.h.All() {
+		r := &rec
 		if _, ok := at[r.Key]; ok || r.Key == "" {
 			continue
 		}

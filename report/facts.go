@@ -25,8 +25,8 @@ func e2Unaffected(ev *evidence) bool {
 // from, as the history records it.
 func routeSource(ev *evidence, step string) string {
 	w := ev.stepWindow(step)
-	for i := range ev.h.Records {
-		r := &ev.h.Records[i]
+	for _, rec := range ev.h.AllOf(history.RouteRefresh) {
+		r := &rec
 		if r.Kind == history.RouteRefresh && w.contains(r.At) && r.Status == "SUCCESS" && ev.isProducer(r.Proc) {
 			return fmt.Sprintf("the %s producer got its route from %s at %s", step, hostOnly(r.NameServer), clock(r.At))
 		}
@@ -36,8 +36,8 @@ func routeSource(ev *evidence, step string) string {
 
 // isProducer reports whether proc ever called send().
 func (ev *evidence) isProducer(proc string) bool {
-	for i := range ev.h.Records {
-		if r := &ev.h.Records[i]; r.Kind == history.SendCall && r.Proc == proc {
+	for _, rec := range ev.h.AllOf(history.SendCall) {
+		if r := &rec; r.Kind == history.SendCall && r.Proc == proc {
 			return true
 		}
 	}

@@ -203,8 +203,8 @@ func readE1cQueue13(ev *evidence) cell {
 // counted as the broker's ConsumeQueue would) before t.
 func (ev *evidence) queueHeld(broker string, queue int, t time.Duration) int64 {
 	var max int64
-	for i := range ev.h.Records {
-		r := &ev.h.Records[i]
+	for _, rec := range ev.h.All() {
+		r := &rec
 		if r.At >= t {
 			break
 		}
@@ -333,8 +333,8 @@ func readE4Recover(ev *evidence) cell {
 // had got by t.
 func (ev *evidence) pendingAt(t time.Duration) int {
 	acked, got := map[string]bool{}, map[string]bool{}
-	for i := range ev.h.Records {
-		r := &ev.h.Records[i]
+	for _, rec := range ev.h.All() {
+		r := &rec
 		if r.At >= t {
 			break
 		}
@@ -382,8 +382,8 @@ func (ev *evidence) fromDashboard() bool { return ev.res.CountsFrom == "dashboar
 // ackedBy counts the distinct messages of the topic acknowledged before t.
 func (ev *evidence) ackedBy(t time.Duration) int {
 	acked := map[string]bool{}
-	for i := range ev.h.Records {
-		r := &ev.h.Records[i]
+	for _, rec := range ev.h.AllOf(history.SendReturn) {
+		r := &rec
 		if r.At >= t {
 			break
 		}

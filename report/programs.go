@@ -40,16 +40,16 @@ type program struct {
 // programs lists the client programs' incarnations in start order.
 func (ev *evidence) programs() []program {
 	isProgram := map[string]bool{}
-	for i := range ev.h.Records {
-		if r := &ev.h.Records[i]; r.Kind == history.ClientStart || r.Kind == history.Intend {
+	for _, rec := range ev.h.AllOf(history.ClientStart, history.Intend) {
+		if r := &rec; r.Kind == history.ClientStart || r.Kind == history.Intend {
 			isProgram[r.Proc] = true
 		}
 	}
 	var out []program
 	current := map[string]int{}
 	runs := map[string]int{}
-	for i := range ev.h.Records {
-		r := &ev.h.Records[i]
+	for _, rec := range ev.h.All() {
+		r := &rec
 		if !isProgram[r.Proc] {
 			continue
 		}
@@ -102,8 +102,8 @@ func (ev *evidence) notePrograms(p *program, r *history.Record) {
 // it: an Intend record belongs to the first run of its process that
 // started at or after the intended start.
 func (ev *evidence) countIntended(ps []program) {
-	for i := range ev.h.Records {
-		r := &ev.h.Records[i]
+	for _, rec := range ev.h.AllOf(history.Intend) {
+		r := &rec
 		if r.Kind != history.Intend {
 			continue
 		}

@@ -60,8 +60,8 @@ func readE3Facts(ev *evidence, ps []program) e3Facts {
 	if !w.ok || !f.ok {
 		return e3Facts{}
 	}
-	for i := range ev.h.Records {
-		r := &ev.h.Records[i]
+	for _, rec := range ev.h.All() {
+		r := &rec
 		if r.Proc != f.producer.proc || r.At < f.producer.start {
 			continue
 		}

@@ -121,7 +121,7 @@ func (b *builder) deliver(proc string, i int) {
 	bq := b.keys[k]
 	broker := []string{"broker-a", "broker-b"}[bq[0]]
 	var off int64
-	for _, r := range b.h.Records {
+	for _, r := range b.h.All() {
 		if r.Kind == history.Stored && r.Key == k {
 			off = r.QueueOffset
 		}
@@ -288,12 +288,12 @@ func synthResult(v synthVariant, b *builder) *scenarios.Result {
 	exp := explain.Explain(b.h, explain.Options{Cluster: c, Horizon: synthHorizon})
 	t := exp.Totals()
 	res := &scenarios.Result{Scenario: "field-experiment", Variant: v.name, Seed: v.seed, TraceHash: fmt.Sprintf("00000000deadbe%02x", v.seed),
-		Events: int64(len(b.h.Records)), SimTimeMs: synthHorizon.Milliseconds(), Outcome: "horizon", CountsFrom: "logs",
+		Events: int64(b.h.Len()), SimTimeMs: synthHorizon.Milliseconds(), Outcome: "horizon", CountsFrom: "logs",
 		Messages: scenarios.Messages{Intended: t.Intended, SendOK: t.SendOK, SendFailed: t.SendFailed, NeverSent: t.NeverSent,
 			Stored: t.Stored, ConsumedUnique: t.ConsumedUnique, Duplicates: t.Duplicates, LostAcked: t.LostAcked},
 		Fates: exp.FateCounts, History: b.h, Explanation: exp, Cluster: c}
 	var starts []StepMark
-	for _, r := range b.h.Records {
+	for _, r := range b.h.All() {
 		if r.Kind == history.Step {
 			starts = append(starts, StepMark{Name: r.Detail, At: r.At})
 		}
@@ -313,14 +313,14 @@ func synthStep(h *history.History, name string, start, end time.Duration, last b
 	in := func(at time.Duration) bool { return at >= start && (at < end || last && at == end) }
 	s := scenarios.StepResult{Name: name, Started: true, StartMs: start.Milliseconds(), EndMs: end.Milliseconds()}
 	called, seen := map[string]bool{}, map[string]bool{}
-	for _, r := range h.Records {
+	for _, r := range h.All() {
 		if r.Kind == history.SendCall {
 			called[r.Key] = true
 		}
 	}
 	var view *history.Record
-	for i := range h.Records {
-		r := &h.Records[i]
+	for _, rec := range h.All() {
+		r := &rec
 		switch {
 		case r.Kind == history.Intend && in(r.Start):
 			s.Messages.Intended++

@@ -77,8 +77,8 @@ type StepMark struct {
 // BuildTimeline extracts a variant's timeline from its history; horizon 0
 // means the last record's time.
 func BuildTimeline(h *history.History, c *model.ClusterSpec, horizon time.Duration) *Timeline {
-	if horizon == 0 && len(h.Records) > 0 {
-		horizon = h.Records[len(h.Records)-1].At
+	if last, ok := h.Last(); horizon == 0 && ok {
+		horizon = last.At
 	}
 	n := int((horizon + time.Second - 1) / time.Second)
 	if n < 1 {
@@ -96,8 +96,8 @@ func BuildTimeline(h *history.History, c *model.ClusterSpec, horizon time.Durati
 		return i
 	}
 	truth := newTruth(h, c, tl.Brokers)
-	for i := range h.Records {
-		r := &h.Records[i]
+	for _, rec := range h.AllOf(history.SendReturn, history.Deliver, history.Observe, history.Step, history.Stored, history.Lost) {
+		r := &rec
 		switch r.Kind {
 		case history.SendReturn:
 			if r.Status == "SEND_OK" {
@@ -122,8 +122,8 @@ func BuildTimeline(h *history.History, c *model.ClusterSpec, horizon time.Durati
 // programTopic is the topic the producer programs send to (the first
 // intended), else the cluster's first topic.
 func programTopic(h *history.History, c *model.ClusterSpec) string {
-	for i := range h.Records {
-		if r := &h.Records[i]; (r.Kind == history.Intend || r.Kind == history.SendCall) && r.Topic != "" {
+	for _, rec := range h.AllOf(history.Intend, history.SendCall) {
+		if r := &rec; (r.Kind == history.Intend || r.Kind == history.SendCall) && r.Topic != "" {
 			return r.Topic
 		}
 	}
@@ -144,8 +144,8 @@ func brokerNames(h *history.History, c *model.ClusterSpec) []string {
 		return out
 	}
 	seen := map[string]bool{}
-	for i := range h.Records {
-		if r := &h.Records[i]; r.Kind == history.Stored && !seen[r.Broker] {
+	for _, rec := range h.AllOf(history.Stored) {
+		if r := &rec; r.Kind == history.Stored && !seen[r.Broker] {
 			seen[r.Broker] = true
 			out = append(out, r.Broker)
 		}
@@ -180,8 +180,8 @@ func newTruth(h *history.History, c *model.ClusterSpec, brokers []string) *truth
 			t.masterHost[b.BrokerName] = b.Master.Host
 		}
 	}
-	for i := range h.Records {
-		if r := &h.Records[i]; r.Kind == history.Intend || r.Kind == history.SendCall {
+	for _, rec := range h.AllOf(history.Intend, history.SendCall) {
+		if r := &rec; r.Kind == history.Intend || r.Kind == history.SendCall {
 			t.topics[r.Topic] = true
 		}
 	}

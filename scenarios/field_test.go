@@ -65,7 +65,7 @@ func TestFieldExperimentE1Placement(t *testing.T) {
 	var first []history.Record
 	perBroker := map[string]int{}
 	maxOffset := map[string]int64{}
-	for _, r := range res.History.Records {
+	for _, r := range res.History.All() {
 		if r.Kind != history.SendReturn || r.Proc != "client01/producer-e1" || r.Status != "SEND_OK" {
 			continue
 		}

@@ -30,7 +30,7 @@ const defaultLinearTimeout = 10 * time.Second
 // and message counters (package check), the fates and causes (package
 // explain), the stored ground truth and the expectations. healAt is when
 // the scenario's judge.healAt came (0: not declared or never came).
-func judge(res *Result, healAt time.Duration, visualize string) error {
+func judge(res *Result, facts *historyFacts, healAt time.Duration, visualize string) error {
 	h := res.History
 	end := time.Duration(res.SimTimeMs) * time.Millisecond
 	cfg := res.Spec.checkConfig(healAt, end)
@@ -57,7 +57,7 @@ func judge(res *Result, healAt time.Duration, visualize string) error {
 	ex := explain.Explain(h, explain.Options{Cluster: res.Cluster, Horizon: end})
 	res.Explanation = ex
 	res.Fates = maps.Clone(ex.FateCounts)
-	res.StoredByBroker = storedByBroker(h)
+	res.StoredByBroker = storedByBroker(h, facts)
 	res.Expectations = expectations(res.Spec.Expect, res.Verdicts)
 	return nil
 }
@@ -86,12 +86,11 @@ func (t Tolerated) check() check.Tolerated {
 
 // storedByBroker counts, per brokerName, the distinct messages its master
 // stored (whatever happened to them afterwards).
-func storedByBroker(h *history.History) map[string]int {
-	f := scanHistory(h)
+func storedByBroker(h *history.History, f *historyFacts) map[string]int {
 	out := map[string]int{}
-	seen := map[[2]string]bool{}
-	for i := range h.Records {
-		r := &h.Records[i]
+	seen := make(map[[2]string]bool, len(f.sendTopic))
+	for _, rec := range h.AllOf(history.Stored) {
+		r := &rec
 		if r.Kind != history.Stored || !f.isMasterCopy(r) {
 			continue
 		}

@@ -62,7 +62,7 @@ func Run(sc *Scenario, opts RunOptions) (*Result, error) {
 	}
 	w := sim.NewWorld(sim.Config{Seed: seed, Horizon: s.Horizon.D(), Budget: s.Budget})
 	w.SetTraceWriter(opts.TraceWriter)
-	h := &history.History{Records: make([]history.Record, 0, s.historyHint())}
+	h := history.New(s.historyHint())
 	spec := s.Cluster.ClusterSpec()
 	env := &model.Env{Cfg: cfg, Rec: model.NewRecorder(w, h), Cluster: &spec}
 	build := opts.build
@@ -82,8 +82,9 @@ func Run(sc *Scenario, opts RunOptions) (*Result, error) {
 		SimTimeMs: w.Now().Millis(), Outcome: outcome.String(),
 		History: h, Spec: s, Config: cfg, Cluster: &spec, HealAt: tl.healAt,
 	}
-	res.Steps = tl.stepResults(h)
-	if err := judge(res, tl.healAt, opts.VisualizePath); err != nil {
+	facts := scanHistory(h)
+	res.Steps = tl.stepResults(h, facts)
+	if err := judge(res, facts, tl.healAt, opts.VisualizePath); err != nil {
 		return nil, err
 	}
 	return res, nil

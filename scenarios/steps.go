@@ -26,7 +26,7 @@ import (
 
 // stepResults orders the steps by start time (file order on ties; steps
 // that never started last) and counts each one.
-func (t *timeline) stepResults(h *history.History) []StepResult {
+func (t *timeline) stepResults(h *history.History, facts *historyFacts) []StepResult {
 	spans := append([]stepSpan(nil), t.spans...)
 	sort.SliceStable(spans, func(i, j int) bool {
 		a, b := spans[i], spans[j]
@@ -53,7 +53,10 @@ func (t *timeline) stepResults(h *history.History) []StepResult {
 		out[i].StartMs, out[i].EndMs = sp.start.Millis(), end.Millis()
 		wins = append(wins, window{start: sp.start, end: end, last: end == runEnd, out: &out[i]})
 	}
-	facts := scanHistory(h)
+	if len(wins) == 0 {
+		// No step started: nothing to count, so no pass over the history.
+		return out
+	}
 	facts.count(h, wins)
 	for _, w := range wins {
 		w.out.Observer = facts.observerAt(h, w.end)
@@ -83,9 +86,13 @@ type historyFacts struct {
 }
 
 func scanHistory(h *history.History) *historyFacts {
-	f := &historyFacts{called: map[string]bool{}, delivered: map[string]bool{}, sendTopic: map[string]string{}}
-	for i := range h.Records {
-		r := &h.Records[i]
+	// About a tenth of the records are a message's Intend, SendCall or
+	// Deliver: size the maps once rather than rehash them as they grow.
+	n := h.Len() / 10
+	f := &historyFacts{called: make(map[string]bool, n), delivered: make(map[string]bool, n),
+		sendTopic: make(map[string]string, n)}
+	for i, rec := range h.AllOf(history.Intend, history.SendCall, history.Deliver, history.Observe) {
+		r := &rec
 		switch r.Kind {
 		case history.Intend:
 			f.sendTopic[r.Key] = r.Topic
@@ -124,8 +131,8 @@ func (f *historyFacts) count(h *history.History, wins []window) {
 			}
 		}
 	}
-	for i := range h.Records {
-		r := &h.Records[i]
+	for _, rec := range h.All() {
+		r := &rec
 		at := sim.Time(r.At)
 		switch r.Kind {
 		case history.Intend:
@@ -181,7 +188,8 @@ func (f *historyFacts) observerAt(h *history.History, end sim.Time) Observer {
 	last := map[string]*history.Record{}
 	var order []string
 	for _, i := range f.observeSeq {
-		r := &h.Records[i]
+		rec := h.Record(i)
+		r := &rec
 		if sim.Time(r.At) > end {
 			break
 		}

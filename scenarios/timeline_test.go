@@ -108,7 +108,7 @@ func TestTimelineRecords(t *testing.T) {
 	var faults, steps []string
 	intends := map[string]time.Duration{}
 	var intendAt []time.Duration
-	for _, r := range res.History.Records {
+	for _, r := range res.History.All() {
 		switch r.Kind {
 		case history.Fault:
 			faults = append(faults, r.At.String()+" "+r.Detail+" @"+r.Target)
@@ -152,7 +152,7 @@ func TestVariantRun(t *testing.T) {
 	if res.Variant != "both" {
 		t.Errorf("variant %q", res.Variant)
 	}
-	for _, r := range res.History.Records {
+	for _, r := range res.History.All() {
 		if r.Kind == history.Fault && strings.HasPrefix(r.Detail, "power-on") {
 			t.Error("removeFaults: power-on still happened")
 		}
@@ -180,7 +180,7 @@ func TestNeverStartedProducer(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := 0
-	for _, r := range res.History.Records {
+	for _, r := range res.History.All() {
 		if r.Kind == history.Intend && strings.HasPrefix(r.Key, "m") && r.Index >= 5 {
 			n++
 			if r.Start != 0 || r.At != time.Duration(res.SimTimeMs)*time.Millisecond {

@@ -33,7 +33,7 @@ func newRun(t *testing.T, progs cluster.Programs) *run {
 
 func (r *run) recs(k history.Kind) []history.Record {
 	var out []history.Record
-	for _, rec := range r.h.Records {
+	for _, rec := range r.h.All() {
 		if rec.Kind == k {
 			out = append(out, rec)
 		}

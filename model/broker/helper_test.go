@@ -125,7 +125,7 @@ func (c *tcluster) traceTimes(parts ...string) []string {
 
 func (c *tcluster) records(kind history.Kind) []history.Record {
 	var out []history.Record
-	for _, r := range c.hist.Records {
+	for _, r := range c.hist.All() {
 		if r.Kind == kind {
 			out = append(out, r)
 		}

@@ -108,7 +108,7 @@ func (hs *harness) at(d time.Duration, fn func()) { hs.w.At(sim.Time(d), fn) }
 // records returns the records of kind k.
 func (hs *harness) records(k history.Kind) []history.Record {
 	var out []history.Record
-	for _, r := range hs.h.Records {
+	for _, r := range hs.h.All() {
 		if r.Kind == k {
 			out = append(out, r)
 		}

@@ -55,7 +55,7 @@ func BenchmarkMessageLifecycle(b *testing.B) {
 
 func count(h *history.History, k history.Kind) int {
 	n := 0
-	for _, r := range h.Records {
+	for _, r := range h.All() {
 		if r.Kind == k {
 			n++
 		}

@@ -153,10 +153,10 @@ func (c *Cluster) boot(run func(p *sim.Process)) func(p *sim.Process) {
 // endedItself reports whether p's last record is its ProgramExit (an
 // application whose main returned), as opposed to a stop from outside.
 func (c *Cluster) endedItself(p *sim.Process) bool {
-	recs := c.Env.Rec.History().Records
-	for i := len(recs) - 1; i >= 0 && i >= len(recs)-64; i-- {
-		if recs[i].Proc == p.Name() {
-			return recs[i].Kind == history.ProgramExit
+	h := c.Env.Rec.History()
+	for i := h.Len() - 1; i >= 0 && i >= h.Len()-64; i-- {
+		if r := h.Record(i); r.Proc == p.Name() {
+			return r.Kind == history.ProgramExit
 		}
 	}
 	return false

@@ -53,7 +53,7 @@ func (r *tr) now() time.Duration { return r.w.Now().Duration() }
 // (every proc if proc is "").
 func (r *tr) recs(k history.Kind, proc string) []history.Record {
 	var out []history.Record
-	for _, rec := range r.h.Records {
+	for _, rec := range r.h.All() {
 		if rec.Kind == k && (proc == "" || strings.HasSuffix(rec.Proc, "/"+proc)) {
 			out = append(out, rec)
 		}
