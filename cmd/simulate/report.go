@@ -12,7 +12,6 @@ import (
 
 	"rmqsim/report"
 	"rmqsim/scenarios"
-	"rmqsim/shard"
 	"rmqsim/sweep"
 )
 
@@ -61,23 +60,9 @@ func cmdReport(args []string, stdout, stderr io.Writer) int {
 // moments, and digests each run in its worker (its history is dropped).
 func incidentRuns(ctx context.Context, sc *scenarios.Scenario, ss sweep.Seeds, workers int) (report.IncidentInput, error) {
 	in := report.IncidentInput{Scenario: sc}
-	variants := sc.VariantNames()
-	if len(variants) == 0 {
-		variants = []string{""}
-	}
-	type job struct {
-		spec *scenarios.Scenario
-		seed uint64
-	}
-	var jobs []job
-	for _, v := range variants {
-		spec, err := sc.WithVariant(v)
-		if err != nil {
-			return in, err
-		}
-		for s := ss.From; s <= ss.To; s++ {
-			jobs = append(jobs, job{spec, s})
-		}
+	jobs, err := variantJobs(sc, ss.From, ss.To)
+	if err != nil {
+		return in, err
 	}
 	nRuns := len(jobs)
 	// The fits' jobs follow: per fit, per moment, per seed.
@@ -101,16 +86,8 @@ func incidentRuns(ctx context.Context, sc *scenarios.Scenario, ss sweep.Seeds, w
 		}
 		in.Fits = append(in.Fits, f)
 	}
-	digests := make([]*report.IncidentRun, len(jobs))
-	run := func(i int) ([]byte, error) {
-		res, err := scenarios.Run(jobs[i].spec, scenarios.RunOptions{Seed: jobs[i].seed})
-		if err != nil {
-			return nil, err
-		}
-		digests[i] = report.NewIncidentRun(res)
-		return nil, nil
-	}
-	if _, err := shard.Each(ctx, len(jobs), shard.Whole, workers, run, func(int, []byte) error { return nil }, nil); err != nil {
+	digests, err := runJobs(ctx, jobs, workers, report.NewIncidentRun, nil)
+	if err != nil {
 		return in, err
 	}
 	in.Runs = digests[:nRuns]

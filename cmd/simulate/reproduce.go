@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 
 	"rmqsim/report"
 	"rmqsim/scenarios"
+	"rmqsim/shard"
 )
 
 // fieldExperiment is the scenario `reproduce` runs under every variant.
@@ -54,67 +56,69 @@ func reproduce(sc *scenarios.Scenario, out string, seeds, workers int, stderr io
 	return report.WriteFieldExperiment(out, runs)
 }
 
-// job is one run of the sweep: a variant (already applied) and a seed.
+// job is one run: a scenario (variant already applied) and a seed.
 type job struct {
 	spec *scenarios.Scenario
 	seed uint64
 }
 
-// runSweep runs every (variant, seed) of sc. A run is a pure function of
-// its inputs, so the runs go to a pool of workers; each result is
-// digested (report.NewRun) in its worker and its history dropped, and
-// stored at the index of its (variant, seed), so the output never
-// depends on the order the runs finish in. Logs one line per run to
-// stderr (in finishing order).
-func runSweep(sc *scenarios.Scenario, seeds, workers int, stderr io.Writer) ([]*report.Run, error) {
+// variantJobs is every (variant, seed) of sc for seeds from..to, variants
+// in file order (the base when there are none). The variants are applied
+// here, once and in order: the workers then share read-only scenarios.
+func variantJobs(sc *scenarios.Scenario, from, to uint64) ([]job, error) {
 	variants := sc.VariantNames()
 	if len(variants) == 0 {
 		variants = []string{""}
 	}
 	var jobs []job
 	for _, v := range variants {
-		// Applied here, once and in order: the workers then share
-		// read-only scenarios.
 		spec, err := sc.WithVariant(v)
 		if err != nil {
 			return nil, err
 		}
-		for s := 1; s <= seeds; s++ {
-			jobs = append(jobs, job{spec: spec, seed: uint64(s)})
+		for s := from; s <= to; s++ {
+			jobs = append(jobs, job{spec: spec, seed: s})
 		}
 	}
-	runs := make([]*report.Run, len(jobs))
-	errs := make([]error, len(jobs))
-	next := make(chan int)
-	var wg sync.WaitGroup
+	return jobs, nil
+}
+
+// runJobs runs the jobs on at most workers goroutines (package shard) and
+// digests each result in its worker, so that its history can go at once;
+// digests are stored at their job's index, so the output never depends
+// on the order the runs finish in. With a non-nil log, one line per run
+// (in finishing order, with its wall time) goes there.
+func runJobs[T any](ctx context.Context, jobs []job, workers int, digest func(*scenarios.Result) T, log io.Writer) ([]T, error) {
+	out := make([]T, len(jobs))
 	var logMu sync.Mutex
-	for range min(workers, len(jobs)) {
-		wg.Go(func() {
-			for i := range next {
-				start := time.Now()
-				res, err := scenarios.Run(jobs[i].spec, scenarios.RunOptions{Seed: jobs[i].seed})
-				if err != nil {
-					errs[i] = err
-					continue
-				}
-				wall := time.Since(start).Milliseconds()
-				runs[i] = report.NewRun(res)
-				logMu.Lock()
-				fmt.Fprintf(stderr, "simulate: %s -variant %s -seed %d: %s, %d events, %d ms virtual in %d ms\n",
-					res.Scenario, res.Variant, res.Seed, res.Outcome, res.Events, res.SimTimeMs, wall)
-				logMu.Unlock()
-			}
-		})
-	}
-	for i := range jobs {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	for _, err := range errs {
+	run := func(i int) ([]byte, error) {
+		start := time.Now()
+		res, err := scenarios.Run(jobs[i].spec, scenarios.RunOptions{Seed: jobs[i].seed})
 		if err != nil {
 			return nil, err
 		}
+		wall := time.Since(start).Milliseconds()
+		out[i] = digest(res)
+		if log != nil {
+			logMu.Lock()
+			fmt.Fprintf(log, "simulate: %s -variant %s -seed %d: %s, %d events, %d ms virtual in %d ms\n",
+				res.Scenario, res.Variant, res.Seed, res.Outcome, res.Events, res.SimTimeMs, wall)
+			logMu.Unlock()
+		}
+		return nil, nil
 	}
-	return runs, nil
+	if _, err := shard.Each(ctx, len(jobs), shard.Whole, workers, run, func(int, []byte) error { return nil }, nil); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// runSweep runs every (variant, seed 1..seeds) of sc and digests each run
+// for the field experiment's report (report.NewRun).
+func runSweep(sc *scenarios.Scenario, seeds, workers int, stderr io.Writer) ([]*report.Run, error) {
+	jobs, err := variantJobs(sc, 1, uint64(seeds))
+	if err != nil {
+		return nil, err
+	}
+	return runJobs(context.Background(), jobs, workers, report.NewRun, stderr)
 }
