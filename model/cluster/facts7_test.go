@@ -174,6 +174,38 @@ func test7MessagePageCaps(t *testing.T) {
 	}
 }
 
+// pullFailRun is messageRun with every pull of the console timing out
+// (console.pullTimeout 1 µs, below any round trip) while its
+// searchOffset calls, with their own 6 s timeout, succeed.
+func pullFailRun(t *testing.T, profile string) *tr {
+	r := newRun(t, Programs{Producers: []model.ProducerProgramSpec{FieldProducer("p", 0, 300)},
+		Dashboards: []model.DashboardSpec{console()}}, func(c *model.Config, _ *model.ClusterSpec) {
+		c.Console.Profile = profile
+		c.Console.PullTimeout = time.Microsecond
+	})
+	r.at(5*time.Second, func() { r.c.StartProgram("d") })
+	r.at(6*time.Second, func() { r.c.StartProgram("p") })
+	r.visit(120*time.Second, model.ConsoleVisit{View: model.ViewMessagePage})
+	r.runTo(150 * time.Second)
+	return r
+}
+
+// test7MessagePagePullErrorEndsQueue: in rocketmq-console's
+// queryMessageByTopic a pull exception is caught and ends its queue
+// (break), silently: the page shows what the list holds (here nothing)
+// and no toast. dashboard 1.0.0's queryFirstMessagePage lets it out: a
+// toast.
+func test7MessagePagePullErrorEndsQueue(t *testing.T) {
+	rec := pullFailRun(t, "rocketmq-console").panel(model.ViewMessagePage, 150*time.Second)
+	if rec == nil || rec.Err != "" || rec.Counts == nil || rec.Counts["messagePage/found/"+FieldTopic] != 0 {
+		t.Fatalf("rocketmq-console message page %+v, want 0 found and no toast", rec)
+	}
+	rec = pullFailRun(t, "dashboard-1.0.0").panel(model.ViewMessagePage, 150*time.Second)
+	if rec == nil || rec.Err == "" {
+		t.Fatalf("dashboard 1.0.0 message page %+v, want a toast", rec)
+	}
+}
+
 // test7MessagePageExact: dashboard 1.0.0's queryFirstMessagePage counts Σ
 // end − start per queue over now − 3 h … now: all 3,000.
 func test7MessagePageExact(t *testing.T) {

@@ -87,6 +87,7 @@ func TestFacts(t *testing.T) {
 		{"7_consumer_js_refresh_10s_keeps_old_list_on_failure", test7ConsumerPage},
 		{"7_MessageServiceImpl_queryMessageByTopic_caps_over_2000", test7MessagePageCaps},
 		{"7_dashboard_1_0_0_queryFirstMessagePage_counts_exactly", test7MessagePageExact},
+		{"7_MessageServiceImpl_queryMessageByTopic_pull_error_ends_queue_silently", test7MessagePagePullErrorEndsQueue},
 		{"7_examineTopicStats_partial_view_after_ns_restart", test7PartialView},
 		{"8_go_push_consumer_shuts_down_without_route", test8GoConsumer},
 		{"8_go_nameserver_round_robin_every_request", test8GoRoundRobin},
