@@ -13,6 +13,7 @@ results: build
 	$(GO) run ./cmd/simulate reproduce -out results
 	$(GO) run ./cmd/simulate sweep -spec reviews/failover-timeouts.yaml -out results/design-review
 	$(GO) run ./cmd/simulate report scenarios/incidents/producer-blocked-broker-crash.yaml -seeds 1..16 -out results/incidents
+	$(GO) run ./cmd/simulate report field-experiment -seeds 1..16 -out results/incidents
 	@$(MAKE) --no-print-directory model-check
 
 # Exhaustive fault schedules of the shipped spaces (docs/model-check.md),

@@ -62,6 +62,8 @@ var Catalogue = []Def{
 	{"steps.<step>.lost_acked", Dist, "messages", Lower, "the step's lost_acked counter"},
 	{"steps.<step>.duplicates", Dist, "messages", Lower, "the step's duplicates counter"},
 	{"steps.<step>.consumed", Dist, "messages", Higher, "the step's consumed_unique counter"},
+	{"steps.<step>.acked_in", Dist, "messages", Neither, "distinct messages whose send() returned SEND_OK within the step's window [start, end), whichever step they belong to; undefined when the step never started"},
+	{"steps.<step>.delivered_in", Dist, "messages", Neither, "distinct messages delivered to a listener within the step's window [start, end), whichever step they belong to; undefined when the step never started"},
 	{"programs.<program>.send_threw", Rate, "", Lower, "the producer program's send() threw at least once (any of its runs)"},
 	{"verdicts.<property>.fail", Rate, "", Lower, "the judges' verdict on the property was fail"},
 	{"verdicts.<property>.unknown", Rate, "", Lower, "the judges could not decide the property (a checker ran out of time or budget)"},

@@ -68,6 +68,22 @@ func scan(res *scenarios.Result, m Set) {
 	anyProducer := false
 	firstFault, lastFault := time.Duration(-1), time.Duration(-1)
 	firstOKAfter, lastDelivery := time.Duration(-1), time.Duration(-1)
+	// Per started step, the distinct messages acknowledged and delivered
+	// inside its window [start, end).
+	ackedIn := map[string]map[string]bool{}
+	deliveredIn := map[string]map[string]bool{}
+	for _, s := range res.Steps {
+		if s.Started {
+			ackedIn[s.Name], deliveredIn[s.Name] = map[string]bool{}, map[string]bool{}
+		}
+	}
+	inWindows := func(at time.Duration, into map[string]map[string]bool, key string) {
+		for _, s := range res.Steps {
+			if s.Started && at.Milliseconds() >= s.StartMs && at.Milliseconds() < s.EndMs {
+				into[s.Name][key] = true
+			}
+		}
+	}
 	closeRun := func(proc string, at time.Duration) {
 		if r := running[proc]; r != nil {
 			stall = max(stall, r.stall, at-r.last)
@@ -103,6 +119,7 @@ func scan(res *scenarios.Result, m Set) {
 				}
 			}
 			if r.Status == sendOK {
+				inWindows(r.At, ackedIn, r.Key)
 				if pr := running[r.Proc]; pr != nil {
 					pr.stall = max(pr.stall, r.At-pr.last)
 					pr.last = r.At
@@ -118,6 +135,15 @@ func scan(res *scenarios.Result, m Set) {
 			lastFault = r.At
 		case history.Deliver:
 			lastDelivery = r.At
+			inWindows(r.At, deliveredIn, r.Key)
+		}
+	}
+	for _, s := range res.Steps {
+		pre := "steps." + s.Name + "."
+		m[pre+"acked_in"], m[pre+"delivered_in"] = undefined, undefined
+		if s.Started {
+			m[pre+"acked_in"] = num(float64(len(ackedIn[s.Name])))
+			m[pre+"delivered_in"] = num(float64(len(deliveredIn[s.Name])))
 		}
 	}
 	for _, proc := range slices.Sorted(maps.Keys(running)) {

@@ -65,6 +65,10 @@ func TestOfSynthetic(t *testing.T) {
 		"verdicts.no-acked-lost.fail":       "true",
 		"verdicts.liveness.fail":            "false",
 		"verdicts.liveness.unknown":         "true",
+		"steps.before.acked_in":             "1",
+		"steps.during.acked_in":             "1",
+		"steps.before.delivered_in":         "0",
+		"steps.never.acked_in":              "null",
 	}
 	for k, w := range want {
 		v, ok := m[k]

@@ -65,7 +65,16 @@ func CheckIncident(sc *scenarios.Scenario) error {
 		}
 		return ""
 	}
+	faults := map[string]bool{}
+	for _, f := range sc.Faults {
+		if f.Name != "" {
+			faults[f.Name] = true
+		}
+	}
 	for _, o := range sc.Observed {
+		if o.Fit != nil && !faults[o.Fit.Fault] {
+			bad(o.Fit.Src, "fault", "no fault named %q (have: %s)", o.Fit.Fault, strings.Join(slices.Sorted(maps.Keys(faults)), ", "))
+		}
 		if o.Fit != nil && o.Fit.Variant != "" && !slices.Contains(sc.VariantNames(), o.Fit.Variant) {
 			bad(o.Fit.Src, "variant", "no variant %q (have: %s)", o.Fit.Variant, strings.Join(sc.VariantNames(), ", "))
 		}
@@ -500,13 +509,13 @@ func claimFates(c scenarios.Claim) map[explain.Fate]bool {
 	for _, p := range c.Predicates {
 		for _, m := range []string{p.Metric, p.Other} {
 			switch {
-			case strings.Contains(m, "send_") || strings.Contains(m, "never_sent") || strings.Contains(m, "stall") || strings.Contains(m, "send_latency"):
+			case strings.Contains(m, "send_") || strings.Contains(m, "never_sent") || strings.Contains(m, "stall") || strings.Contains(m, "acked_in"):
 				out[explain.SendFailed], out[explain.NeverSent], out[explain.StoredNotAcked] = true, true, true
 			case strings.Contains(m, "lost_acked"):
 				out[explain.AckedThenLost], out[explain.AckedNotConsumed] = true, true
 			case strings.Contains(m, "duplicates"):
 				out[explain.ConsumedMoreThanOnce] = true
-			case strings.Contains(m, "consumed") || strings.Contains(m, "delivery"):
+			case strings.Contains(m, "consumed") || strings.Contains(m, "deliver"):
 				out[explain.AckedNotConsumed], out[explain.AckedThenLost] = true, true
 			}
 		}

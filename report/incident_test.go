@@ -75,11 +75,12 @@ func TestCheckIncidentNamesLineAndField(t *testing.T) {
 	sc := incidentScenario(t)
 	sc.Observed[0].Metric = "send_latency.p42_ms"
 	sc.Claims[1].Predicates[0].Metric = "programs.nobody.send_threw"
+	sc.Observed[1].Fit = &scenarios.Fit{Fault: "nope"}
 	err := CheckIncident(sc)
 	if err == nil {
 		t.Fatal("accepted")
 	}
-	for _, want := range []string{"i.yaml:", "observed[0].metric", "send_latency.p42_ms", "claims[1].holds", "no producer program"} {
+	for _, want := range []string{"i.yaml:", "observed[0].metric", "send_latency.p42_ms", "claims[1].holds", "no producer program", "no fault named \"nope\""} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q has no %q", err, want)
 		}

@@ -242,12 +242,6 @@ func (v *validator) observedAndClaims() {
 	for _, st := range v.s.Steps {
 		steps[st.Name] = true
 	}
-	faults := map[string]bool{}
-	for _, f := range v.s.Faults {
-		if f.Name != "" {
-			faults[f.Name] = true
-		}
-	}
 	for i := range v.s.Observed {
 		o := &v.s.Observed[i]
 		if o.Metric == "" {
@@ -269,9 +263,9 @@ func (v *validator) observedAndClaims() {
 			v.ps.at(o.Src, "of", "required with value %s: the metric it is all or part of", sh.Kind)
 		}
 		if f := o.Fit; f != nil {
-			if !faults[f.Fault] {
-				v.ps.at(f.Src, "fault", "no fault named %q (have: %s)", f.Fault, strings.Join(sortedNames(faults), ", "))
-			}
+			// Whether the fault exists is checked by the report
+			// (report.CheckIncident): a knob such as without= may remove
+			// it from a run that never reads the observations.
 			if _, err := ParseWhen(f.At); err != nil || f.At == "" {
 				v.ps.at(f.Src, "at", "want a moment such as E3 or 30s, got %q", f.At)
 			}

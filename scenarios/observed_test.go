@@ -69,7 +69,7 @@ func TestObservedAndClaimsProblems(t *testing.T) {
 		{"observed:\n  - {metric: messages.send_ok, value: all}", "observed[0].of: required"},
 		{"observed:\n  - {step: nope, metric: messages.send_ok, value: '1'}", "observed[0].step: no step \"nope\""},
 		{"observed:\n  - {metric: messages.send_ok, value: '1', read: console}", "observed[0].read"},
-		{"observed:\n  - {metric: messages.send_ok, value: '1', fit: {fault: nope, at: S1, from: 0s, to: 10s, step: 1s}}", "observed[0].fit.fault"},
+		{"observed:\n  - {metric: messages.send_ok, value: '1', fit: {fault: ns-down, at: S1, from: 0s, to: 10s, step: 0s}}", "observed[0].fit.step"},
 		{"observed:\n  - {metric: messages.send_ok, value: '1', colour: red}", "observed[0].colour"},
 		{"claims:\n  - {text: x, holds: [a==1]}", "claims[0].holds[0]"},
 		{"claims:\n  - {holds: [a == 1]}", "claims[0].text: required"},
