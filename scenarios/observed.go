@@ -132,13 +132,6 @@ type Predicate struct {
 	Other string
 }
 
-func (p Predicate) String() string {
-	if p.Other != "" {
-		return p.Metric + " " + p.Op + " " + p.Other
-	}
-	return p.Metric + " " + p.Op + " " + strconv.FormatFloat(p.X, 'g', -1, 64)
-}
-
 var ops = []string{"==", "!=", "<=", ">=", "<", ">"}
 
 func compare(a float64, op string, b float64) bool {
