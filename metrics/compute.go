@@ -14,8 +14,10 @@ import (
 // sendOK is the status of an acknowledged send (facts §4.2).
 const sendOK = "SEND_OK"
 
-// Of computes every metric of a run.
-func Of(res *scenarios.Result) Set {
+// Of computes every metric of a run that is not a detail, and the
+// detail metrics named in extra (others in extra are ignored: a name
+// is checked by Lookup where it is read from a file).
+func Of(res *scenarios.Result, extra ...string) Set {
 	m := Set{}
 	c := res.Messages
 	m["runs.send_threw"] = yes(false)
@@ -50,6 +52,7 @@ func Of(res *scenarios.Result) Set {
 			m[pre+"send_threw"] = yes(false)
 		}
 	}
+	details(res, extra, m)
 	return m
 }
 

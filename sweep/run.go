@@ -61,12 +61,22 @@ func (p *Plan) Line(i int) (RunLine, error) {
 	l := RunLine{
 		Run: i, Variant: c.Variant, Point: c.Point.Map(), Seed: res.Seed, TraceHash: res.TraceHash,
 		Outcome: res.Outcome, Events: res.Events, SimTimeMs: res.SimTimeMs, Messages: res.Messages,
-		Fates: res.Fates, Verdicts: res.Verdicts, Metrics: metrics.Of(res),
+		Fates: res.Fates, Verdicts: res.Verdicts, Metrics: metrics.Of(res, p.namedMetrics()...),
 	}
 	for _, s := range res.Steps {
 		l.Steps = append(l.Steps, StepLine{Name: s.Name, Started: s.Started, StartMs: s.StartMs, EndMs: s.EndMs, Messages: s.Messages})
 	}
 	return l, nil
+}
+
+// namedMetrics are the spec's headline and questions' metrics, so that
+// detail metrics named there are computed (metrics.Of).
+func (p *Plan) namedMetrics() []string {
+	out := append([]string(nil), p.Spec.Metrics...)
+	for _, q := range p.Spec.Questions {
+		out = append(out, q.Metrics...)
+	}
+	return out
 }
 
 func (p *Plan) cellOf(i int) int { c, _ := p.Job(i); return c }
