@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"rmqsim/model"
 )
 
 // Observation is one thing an incident's people saw, as data: a metric
@@ -23,7 +25,11 @@ import (
 //
 // fit names a free quantity to search when no reading reproduces the
 // observation: the fault's `at` is set to `at + d` for d from..to by
-// step, and the report gives the values for which it is reproduced.
+// step, and the report gives the values for which it is reproduced. A
+// fit may instead search a parameter over whole numbers, optionally on
+// runs cut short (the quantity matters only early in the run):
+//
+//	fit: {variant: baseline, param: producer.sendWhichQueue, values: 0..31, horizon: 2m}
 type Observation struct {
 	Name   string `yaml:"name"`
 	Step   string `yaml:"step"`
@@ -39,7 +45,8 @@ type Observation struct {
 	Shape Shape `yaml:"-"`
 }
 
-// Fit is a free moment to search for an observation.
+// Fit is a free quantity to search for an observation: a fault's
+// moment, or a parameter's value.
 type Fit struct {
 	// Variant is the reading the search runs under ("" the base).
 	Variant string   `yaml:"variant"`
@@ -48,17 +55,51 @@ type Fit struct {
 	From    Duration `yaml:"from"`
 	To      Duration `yaml:"to"`
 	Step    Duration `yaml:"step"`
+	// Param and Values: a parameter (docs/parameters.md) and the whole
+	// numbers A..B it is set to.
+	Param  string `yaml:"param"`
+	Values string `yaml:"values"`
+	// Horizon, if set, cuts each of the fit's runs short.
+	Horizon Duration `yaml:"horizon"`
 	Src     Pos      `yaml:"-"`
+
+	lo, hi int
 }
 
-// Moments are the fit's candidate moments, "at + d", in order.
+// Moments are the fit's candidates in order: the fault's moments
+// "at + d", or the parameter's values.
 func (f *Fit) Moments() []string {
 	var out []string
+	if f.Param != "" {
+		for v := f.lo; v <= f.hi; v++ {
+			out = append(out, strconv.Itoa(v))
+		}
+		return out
+	}
+	// An absolute moment ("30s") takes its offsets directly: a time has
+	// no "+" form (ParseWhen).
+	w, err := ParseWhen(f.At)
+	absolute := err == nil && w.Anchor == "" && !strings.Contains(f.At, "+")
 	for d := f.From.D(); d <= f.To.D(); d += f.Step.D() {
+		if absolute {
+			out = append(out, (w.Offset + d).String())
+			continue
+		}
 		out = append(out, fmt.Sprintf("%s + %s", f.At, d))
 	}
 	return out
 }
+
+// Quantity names what the fit moves: "the moment of `ns01-init0`".
+func (f *Fit) Quantity() string {
+	if f.Param != "" {
+		return "`" + f.Param + "`"
+	}
+	return "the moment of `" + f.Fault + "`"
+}
+
+// maxFitCandidates bounds a fit's candidates (each is run over every seed).
+const maxFitCandidates = 200
 
 // Claim is one of an incident's conclusions in words, with the
 // predicates over metrics that make it true (all of them).
@@ -116,6 +157,8 @@ func Class(v, whole float64, hasWhole bool) string {
 	switch {
 	case v == 0:
 		return "none"
+	case v < 0:
+		return "negative"
 	case hasWhole && v == whole:
 		return "all"
 	default:
@@ -228,6 +271,53 @@ func ParsePredicate(s string) (Predicate, error) {
 	return Predicate{}, fmt.Errorf("want \"metric op value\" with op one of %s and spaces around it, e.g. \"steps.E3.send_ok == 0\", got %q", strings.Join(ops, " "), s)
 }
 
+// fit checks an observation's fit: a fault's moments or a parameter's
+// values, not both.
+func (v *validator) fit(f *Fit) {
+	if f.Horizon < 0 {
+		v.ps.at(f.Src, "horizon", "want a duration > 0, got %s", f.Horizon.D())
+	}
+	if f.Param != "" {
+		if f.Fault != "" || f.At != "" || f.Step != 0 || f.From != 0 || f.To != 0 {
+			v.ps.at(f.Src, "param", "a fit moves either a fault (fault, at, from, to, step) or a parameter (param, values), not both")
+			return
+		}
+		cfg := model.DefaultConfig()
+		if _, ok := cfg.Get(f.Param); !ok {
+			v.ps.at(f.Src, "param", "unknown parameter %q (see 'simulate params' or docs/parameters.md)", f.Param)
+		}
+		a, b, ok := strings.Cut(f.Values, "..")
+		lo, err1 := strconv.Atoi(strings.TrimSpace(a))
+		hi, err2 := strconv.Atoi(strings.TrimSpace(b))
+		switch {
+		case !ok || err1 != nil || err2 != nil || hi < lo:
+			v.ps.at(f.Src, "values", "want whole numbers A..B with A ≤ B, got %q", f.Values)
+		case hi-lo+1 > maxFitCandidates:
+			v.ps.at(f.Src, "values", "%d values to try; at most %d", hi-lo+1, maxFitCandidates)
+		default:
+			f.lo, f.hi = lo, hi
+		}
+		return
+	}
+	if f.Values != "" {
+		v.ps.at(f.Src, "values", "values go with param (a parameter to search)")
+	}
+	// Whether the fault exists is checked by the report
+	// (report.CheckIncident): a knob such as without= may remove it from
+	// a run that never reads the observations.
+	if f.Fault == "" {
+		v.ps.at(f.Src, "fault", "required: the fault whose moment the fit moves (or param: a parameter)")
+	}
+	if _, err := ParseWhen(f.At); err != nil || f.At == "" {
+		v.ps.at(f.Src, "at", "want a moment such as E3 or 30s, got %q", f.At)
+	}
+	if f.Step <= 0 || f.To < f.From {
+		v.ps.at(f.Src, "step", "want from ≤ to and a step > 0 (from %s, to %s, step %s)", f.From.D(), f.To.D(), f.Step.D())
+	} else if n := int((f.To.D()-f.From.D())/f.Step.D()) + 1; n > maxFitCandidates {
+		v.ps.at(f.Src, "step", "%d moments to try; at most %d", n, maxFitCandidates)
+	}
+}
+
 // observedAndClaims checks the two sections' shape; metric names are
 // checked by package incident, which owns the catalogue's meaning.
 func (v *validator) observedAndClaims() {
@@ -256,17 +346,7 @@ func (v *validator) observedAndClaims() {
 			v.ps.at(o.Src, "of", "required with value %s: the metric it is all or part of", sh.Kind)
 		}
 		if f := o.Fit; f != nil {
-			// Whether the fault exists is checked by the report
-			// (report.CheckIncident): a knob such as without= may remove
-			// it from a run that never reads the observations.
-			if _, err := ParseWhen(f.At); err != nil || f.At == "" {
-				v.ps.at(f.Src, "at", "want a moment such as E3 or 30s, got %q", f.At)
-			}
-			if f.Step <= 0 || f.To < f.From {
-				v.ps.at(f.Src, "step", "want from ≤ to and a step > 0 (from %s, to %s, step %s)", f.From.D(), f.To.D(), f.Step.D())
-			} else if n := int((f.To.D()-f.From.D())/f.Step.D()) + 1; n > 200 {
-				v.ps.at(f.Src, "step", "%d moments to try; at most 200", n)
-			}
+			v.fit(f)
 		}
 	}
 	for i := range v.s.Claims {

@@ -71,6 +71,12 @@ func TestObservedAndClaimsProblems(t *testing.T) {
 		{"observed:\n  - {metric: messages.send_ok, value: '1', read: console}", "observed[0].read"},
 		{"observed:\n  - {metric: messages.send_ok, value: '1', fit: {fault: ns-down, at: S1, from: 0s, to: 10s, step: 0s}}", "observed[0].fit.step"},
 		{"observed:\n  - {metric: messages.send_ok, value: '1', colour: red}", "observed[0].colour"},
+		{"observed:\n  - {metric: messages.send_ok, value: '1', fit: {param: producer.nope, values: 0..3}}", "observed[0].fit.param: unknown parameter"},
+		{"observed:\n  - {metric: messages.send_ok, value: '1', fit: {param: producer.sendWhichQueue, values: 3..1}}", "observed[0].fit.values"},
+		{"observed:\n  - {metric: messages.send_ok, value: '1', fit: {param: producer.sendWhichQueue, values: 0..500}}", "at most 200"},
+		{"observed:\n  - {metric: messages.send_ok, value: '1', fit: {param: producer.sendWhichQueue, values: 0..3, fault: ns-down}}", "not both"},
+		{"observed:\n  - {metric: messages.send_ok, value: '1', fit: {at: S1, from: 0s, to: 10s, step: 5s}}", "observed[0].fit.fault: required"},
+		{"observed:\n  - {metric: messages.send_ok, value: '1', fit: {fault: ns-down, at: S1, from: 0s, to: 10s, step: 5s, values: 0..3}}", "values go with param"},
 		{"claims:\n  - {text: x, holds: [a==1]}", "claims[0].holds[0]"},
 		{"claims:\n  - {holds: [a == 1]}", "claims[0].text: required"},
 	} {
