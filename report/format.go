@@ -1,18 +1,14 @@
 package report
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
-	"time"
-
-	"rmqsim/sim"
 )
 
 func itoa(i int) string     { return strconv.Itoa(i) }
 func itoa64(i int64) string { return strconv.FormatInt(i, 10) }
 
-// num writes an integer with thousands separators: 10,000.
+// num writes an integer with thousands separators: 12,345.
 func num[T int | int64](n T) string {
 	s := strconv.FormatInt(int64(n), 10)
 	neg := strings.HasPrefix(s, "-")
@@ -25,12 +21,6 @@ func num[T int | int64](n T) string {
 	}
 	return s
 }
-
-// clock formats a virtual time as hh:mm:ss.mmm.
-func clock(d time.Duration) string { return sim.Time(d).String() }
-
-// secs formats a duration in seconds with ms precision: "2.000 s".
-func secs(d time.Duration) string { return fmt.Sprintf("%.3f s", d.Seconds()) }
 
 // joinFields folds a text's whitespace (YAML block scalars) to single spaces.
 func joinFields(s string) string { return strings.Join(strings.Fields(s), " ") }

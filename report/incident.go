@@ -31,9 +31,31 @@ type IncidentRun struct {
 	Metrics metrics.Set
 }
 
-// NewIncidentRun digests a result; it only reads res.
-func NewIncidentRun(res *scenarios.Result) *IncidentRun {
-	return &IncidentRun{Run: NewRun(res), Metrics: metrics.Of(res)}
+// NewIncidentRun digests a result with the metrics every run has and
+// the detail metrics named in extra; it only reads res.
+func NewIncidentRun(res *scenarios.Result, extra ...string) *IncidentRun {
+	return &IncidentRun{Run: NewRun(res), Metrics: metrics.Of(res, extra...)}
+}
+
+// IncidentMetrics are the metric names the scenario's observations and
+// claims read, for NewIncidentRun.
+func IncidentMetrics(sc *scenarios.Scenario) []string {
+	var out []string
+	for _, o := range sc.Observed {
+		out = append(out, o.Metric)
+		if o.Of != "" {
+			out = append(out, o.Of)
+		}
+	}
+	for _, c := range sc.Claims {
+		for _, p := range c.Predicates {
+			out = append(out, p.Metric)
+			if p.Other != "" {
+				out = append(out, p.Other)
+			}
+		}
+	}
+	return out
 }
 
 // CheckIncident checks what the scenario loader leaves to the metrics
@@ -52,16 +74,27 @@ func CheckIncident(sc *scenarios.Scenario) error {
 	bad := func(src scenarios.Pos, key string, f string, a ...any) {
 		ps = append(ps, scenarios.Problem{File: sc.Path, Line: src.LineOf(key), Field: src.Field(key), Msg: fmt.Sprintf(f, a...)})
 	}
+	brokers := map[string]bool{}
+	for _, b := range sc.Cluster.Brokers {
+		brokers[b.BrokerName] = true
+	}
 	known := func(name string) string {
-		if _, ok := metrics.Lookup(name); !ok {
+		_, parts, ok := metrics.Match(name)
+		if !ok {
 			return fmt.Sprintf("unknown metric %q (docs/metrics.md lists them)", name)
 		}
-		parts := strings.Split(name, ".")
-		switch {
-		case parts[0] == "steps" && len(parts) == 3 && !steps[parts[1]]:
-			return fmt.Sprintf("metric %q names no step of the scenario (have: %s)", name, strings.Join(slices.Sorted(maps.Keys(steps)), ", "))
-		case parts[0] == "programs" && len(parts) == 3 && !progs[parts[1]]:
-			return fmt.Sprintf("metric %q names no producer program of the scenario (have: %s)", name, strings.Join(slices.Sorted(maps.Keys(progs)), ", "))
+		for _, c := range []struct {
+			part, what string
+			have       map[string]bool
+		}{{"step", "step", steps}, {"program", "producer program", progs}, {"broker", "broker", brokers}} {
+			if v, ok := parts[c.part]; ok && !c.have[v] {
+				return fmt.Sprintf("metric %q names no %s %q of the scenario (have: %s)", name, c.what, v, strings.Join(slices.Sorted(maps.Keys(c.have)), ", "))
+			}
+		}
+		if q, ok := parts["queue"]; ok {
+			if n, err := strconv.Atoi(q); err != nil || n < 0 {
+				return fmt.Sprintf("metric %q: queue %q is not a queue id (0, 1, …)", name, q)
+			}
 		}
 		return ""
 	}
@@ -72,7 +105,7 @@ func CheckIncident(sc *scenarios.Scenario) error {
 		}
 	}
 	for _, o := range sc.Observed {
-		if o.Fit != nil && !faults[o.Fit.Fault] {
+		if o.Fit != nil && o.Fit.Param == "" && !faults[o.Fit.Fault] {
 			bad(o.Fit.Src, "fault", "no fault named %q (have: %s)", o.Fit.Fault, strings.Join(slices.Sorted(maps.Keys(faults)), ", "))
 		}
 		if o.Fit != nil && o.Fit.Variant != "" && !slices.Contains(sc.VariantNames(), o.Fit.Variant) {
@@ -105,7 +138,7 @@ func CheckIncident(sc *scenarios.Scenario) error {
 	return nil
 }
 
-// Marks, as in the field report's table.
+// Marks of an observation against a run.
 const (
 	incYes   = "✓" // the observed value
 	incShape = "≈" // the same shape (none / some / all), another number
@@ -399,7 +432,7 @@ func claimTitle(c scenarios.Claim) string {
 	return joinFields(c.Text)
 }
 
-// tally is "✓ 12 · ≈ 4 — 367 (3), 512 (13)".
+// tally is "✓ 12 · ≈ 4 — 365 (3), 512 (13)".
 func (w *incidentWriter) tally(o scenarios.Observation, runs []*IncidentRun) string {
 	counts := map[string]int{}
 	var vals []string
@@ -470,6 +503,7 @@ func (w *incidentWriter) claimVerdict(c scenarios.Claim, v *incidentVariant) str
 	// The mechanism: the causes of the fates the claim is about, in the
 	// first seed where it holds and the first where it does not.
 	fates := claimFates(c)
+	steps := claimSteps(c)
 	bySeed := map[uint64]*IncidentRun{}
 	for _, r := range v.runs {
 		bySeed[r.Seed] = r
@@ -483,14 +517,24 @@ func (w *incidentWriter) claimVerdict(c scenarios.Claim, v *incidentVariant) str
 			continue
 		}
 		r := bySeed[side.seeds[0]]
+		causes := r.causes
+		if len(steps) > 0 {
+			causes = nil
+			for _, st := range steps {
+				causes = append(causes, r.stepCauses[st]...)
+			}
+		}
 		var parts []string
-		for _, cc := range r.causes {
+		for _, cc := range causes {
 			if fates[cc.Fate] && len(parts) < 2 {
 				parts = append(parts, fmt.Sprintf("%s × %s", num(cc.Count), cc.Cause))
 			}
 		}
 		if len(parts) == 0 {
 			parts = []string{"no message has a fate the claim is about"}
+			if len(steps) > 0 {
+				parts = []string{fmt.Sprintf("no message of %s has a fate the claim is about", strings.Join(steps, ", "))}
+			}
 		}
 		mechs = append(mechs, fmt.Sprintf("seed %d (%s): %s", r.Seed, side.word, strings.Join(parts, "; ")))
 	}
@@ -499,6 +543,20 @@ func (w *incidentWriter) claimVerdict(c scenarios.Claim, v *incidentVariant) str
 		mech = " Mechanism (package explain): " + strings.Join(mechs, ". ") + "."
 	}
 	return fmt.Sprintf("%s: %s.%s", vname(v.name), verdict, mech)
+}
+
+// claimSteps are the steps a claim's metrics name, in order: its
+// mechanism is read from their messages only.
+func claimSteps(c scenarios.Claim) []string {
+	var out []string
+	for _, p := range c.Predicates {
+		for _, m := range []string{p.Metric, p.Other} {
+			if _, parts, ok := metrics.Match(m); ok && parts["step"] != "" && !slices.Contains(out, parts["step"]) {
+				out = append(out, parts["step"])
+			}
+		}
+	}
+	return out
 }
 
 // claimFates are the message fates a claim's metrics are about, whose
@@ -536,23 +594,33 @@ func seedsText(s []uint64) string {
 }
 
 func (w *incidentWriter) fitSection() *page.Section {
-	sec := &page.Section{Title: "Fitting free moments"}
-	sec.Add(page.Para("An observation no reading reproduces may name a moment the incident does not give (a fault's `at`). Each candidate moment is run over the seeds; the set of moments for which the observation is reproduced (✓) is the answer, or none is. Nothing else is changed."))
+	sec := &page.Section{Title: "Fitting free quantities"}
+	sec.Add(page.Para("An observation may name a quantity the incident does not give: a fault's moment (`at`) or a parameter. Each candidate value is run over the seeds; the set of values for which the observation is reproduced (✓) is the answer, or none is. Nothing else is changed."))
 	for _, f := range w.in.Fits {
 		o := w.sc.Observed[f.Observation]
 		var hit []string
-		t := page.Table{Head: []string{"moment of `" + o.Fit.Fault + "`", "seeds reproducing " + obsName(o)}, Right: []bool{false, true}}
+		t := page.Table{Head: []string{o.Fit.Quantity(), "seeds reproducing " + obsName(o)}, Right: []bool{false, true}}
 		for i, m := range f.Moments {
 			t.Rows = append(t.Rows, []string{"`" + m + "`", fmt.Sprintf("%d of %d", len(f.Reproduced[i]), f.Seeds)})
 			if len(f.Reproduced[i]) > 0 {
 				hit = append(hit, "`"+m+"`")
 			}
 		}
-		sub := &page.Section{Title: fmt.Sprintf("%s: %s under %s", obsName(o), o.Fit.Fault, vname(f.Variant))}
-		if len(hit) == 0 {
-			sub.Add(page.Para(fmt.Sprintf("No moment of `%s` from `%s + %s` to `%s + %s` reproduces it in any seed.", o.Fit.Fault, o.Fit.At, o.Fit.From.D(), o.Fit.At, o.Fit.To.D())))
-		} else {
-			sub.Add(page.Para(fmt.Sprintf("Reproduced at %s (in some seed at least).", strings.Join(hit, ", "))))
+		what, span := o.Fit.Fault, fmt.Sprintf("`%s` to `%s`", f.Moments[0], f.Moments[len(f.Moments)-1])
+		if o.Fit.Param != "" {
+			what, span = o.Fit.Param, "`"+o.Fit.Values+"`"
+		}
+		sub := &page.Section{Title: fmt.Sprintf("%s: %s under %s", obsName(o), what, vname(f.Variant))}
+		if o.Fit.Horizon > 0 {
+			sub.Add(page.Para(fmt.Sprintf("Each run of this search ends at %s of virtual time.", o.Fit.Horizon.D())))
+		}
+		switch {
+		case len(hit) == 0:
+			sub.Add(page.Para(fmt.Sprintf("No candidate for %s from %s reproduces it in any seed.", o.Fit.Quantity(), span)))
+		case len(hit) == len(f.Moments):
+			sub.Add(page.Para(fmt.Sprintf("Every candidate for %s from %s reproduces it in some seed at least.", o.Fit.Quantity(), span)))
+		default:
+			sub.Add(page.Para(fmt.Sprintf("Reproduced (in some seed at least) at %d of %d values: %s.", len(hit), len(f.Moments), strings.Join(hit, ", "))))
 		}
 		sub.Add(t)
 		sec.Sub = append(sec.Sub, sub)

@@ -245,7 +245,7 @@ func dashboardPanel(tl *Timeline) *plot.Plot {
 // perSecondSteps thins a count series to one step per second of virtual
 // time: at the second's first change, the value after its last. At 20
 // minutes across 26 cm a second is 0.2 mm, so the line looks the same,
-// while 10,000 stored messages no longer make 10,000 SVG path points.
+// while many stored messages no longer make as many SVG path points.
 func perSecondSteps(cs []Count) plotter.XYs {
 	var out plotter.XYs
 	lastBin := time.Duration(-1)

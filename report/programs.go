@@ -178,9 +178,6 @@ func (p *program) outcome() string {
 	return fmt.Sprintf("had sent %s of %s when it stopped", num(p.acked), num(p.intended))
 }
 
-// sentAll reports whether a producer sent every message it meant to.
-func (p *program) sentAll() bool { return p.producer && p.intended > 0 && p.acked == p.intended }
-
 // exceptionClass is the simple class name of the exception an error text
 // starts with ("java.lang.IllegalStateException: …" → IllegalStateException).
 func exceptionClass(err string) string {
@@ -193,4 +190,20 @@ func exceptionClass(err string) string {
 		return "an exception"
 	}
 	return head
+}
+
+// hostOnly is an address's host: "ns-a:9876" → "ns-a".
+func hostOnly(addr string) string {
+	host, _, _ := strings.Cut(addr, ":")
+	return host
+}
+
+// outageAt is the node's outage covering t, or nil.
+func outageAt(n explain.NodeTimeline, t time.Duration) *explain.Outage {
+	for i := range n.Outages {
+		if o := &n.Outages[i]; o.From <= t && (t < o.To || o.Ongoing) {
+			return o
+		}
+	}
+	return nil
 }

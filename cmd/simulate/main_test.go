@@ -238,8 +238,8 @@ func TestExplain(t *testing.T) {
 }
 
 // TestReproduce runs every variant of the field experiment with one seed
-// through the CLI and writes the report (the sweep's determinism is
-// TestReproduceWorkers', on a smaller scenario).
+// through the CLI and writes its incident report (the report's
+// determinism is TestReportWorkers', on a smaller scenario).
 func TestReproduce(t *testing.T) {
 	dir := t.TempDir()
 	code, out, errOut := simulate(t, "reproduce", "-out", dir, "-seeds", "1", "-workers", "2")
@@ -253,13 +253,13 @@ func TestReproduce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"from 15 simulated runs", "## 4. \"Only 367 of 10,000 sent\"",
-		"simulate run field-experiment -variant baseline -seed 1"} {
+	for _, want := range []string{"15 variants", "## Observations", "## Claims", "## Fitting free quantities",
+		"simulate report field-experiment -seeds 1..1", "simulate run " + "scenarios/field-experiment.yaml -variant baseline -seed 1"} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("REPORT.md does not say %q", want)
 		}
 	}
-	if _, err := os.Stat(filepath.Join(dir, "field-experiment", "timeline-baseline.svg")); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, "field-experiment", "report.html")); err != nil {
 		t.Error(err)
 	}
 }

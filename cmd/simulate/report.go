@@ -28,11 +28,17 @@ func cmdReport(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return exitBadInput
 	}
-	ss, err := sweep.ParseSeeds(*seeds)
+	return reportStatus(pos[0], *seeds, *workers, *out, stderr)
+}
+
+// reportStatus runs and writes the incident report of the named
+// scenario over the seeds; its result is the exit status.
+func reportStatus(name, seeds string, workers int, out string, stderr io.Writer) int {
+	ss, err := sweep.ParseSeeds(seeds)
 	if err != nil {
 		return badInput(stderr, fmt.Errorf("simulate report: -seeds: %w", err))
 	}
-	sc, err := scenarios.Find(pos[0])
+	sc, err := scenarios.Find(name)
 	if err != nil {
 		return badInput(stderr, err)
 	}
@@ -44,15 +50,15 @@ func cmdReport(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	in, err := incidentRuns(ctx, sc, ss, *workers)
+	in, err := incidentRuns(ctx, sc, ss, workers)
 	if err != nil {
 		return badInput(stderr, fmt.Errorf("simulate report: %w", err))
 	}
-	in.Command = fmt.Sprintf("simulate report %s -seeds %s", pos[0], ss)
-	if err := report.WriteIncident(*out, in); err != nil {
+	in.Command = fmt.Sprintf("simulate report %s -seeds %s", name, ss)
+	if err := report.WriteIncident(out, in); err != nil {
 		return badInput(stderr, err)
 	}
-	fmt.Fprintf(stderr, "simulate: wrote %s\n", filepath.Join(*out, sc.Name, "REPORT.md"))
+	fmt.Fprintf(stderr, "simulate: wrote %s\n", filepath.Join(out, sc.Name, "REPORT.md"))
 	return exitOK
 }
 
@@ -75,18 +81,32 @@ func incidentRuns(ctx context.Context, sc *scenarios.Scenario, ss sweep.Seeds, w
 		f := report.FitResult{Observation: oi, Variant: o.Fit.Variant, Moments: o.Fit.Moments(), Seeds: ss.Count()}
 		f.Reproduced = make([][]uint64, len(f.Moments))
 		for mi, m := range f.Moments {
-			spec, err := sc.WithKnobs(o.Fit.Variant, []scenarios.Knob{{Key: "at." + o.Fit.Fault, Value: m}})
+			var overrides []string
+			var kn []scenarios.Knob
+			if o.Fit.Param != "" {
+				overrides = append(overrides, o.Fit.Param+"="+m)
+			} else {
+				kn = []scenarios.Knob{{Key: "at." + o.Fit.Fault, Value: m}}
+			}
+			spec, err := sc.WithKnobs(o.Fit.Variant, kn)
 			if err != nil {
 				return in, err
 			}
+			if o.Fit.Horizon > 0 {
+				cut := *spec
+				cut.Horizon = o.Fit.Horizon
+				spec = &cut
+			}
 			for s := ss.From; s <= ss.To; s++ {
-				jobs = append(jobs, job{spec, s})
+				jobs = append(jobs, job{spec: spec, seed: s, overrides: overrides})
 				fitOf = append(fitOf, fitJob{len(in.Fits), mi})
 			}
 		}
 		in.Fits = append(in.Fits, f)
 	}
-	digests, err := runJobs(ctx, jobs, workers, report.NewIncidentRun, nil)
+	names := report.IncidentMetrics(sc)
+	digest := func(res *scenarios.Result) *report.IncidentRun { return report.NewIncidentRun(res, names...) }
+	digests, err := runJobs(ctx, jobs, workers, digest, nil)
 	if err != nil {
 		return in, err
 	}

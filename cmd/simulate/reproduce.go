@@ -4,28 +4,29 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"path/filepath"
 	"runtime"
 	"sync"
 	"time"
 
-	"rmqsim/report"
 	"rmqsim/scenarios"
 	"rmqsim/shard"
 )
 
-// fieldExperiment is the scenario `reproduce` runs under every variant.
+// fieldExperiment is the scenario `reproduce` reports on.
 const fieldExperiment = "field-experiment"
 
 // defaultSeeds is how many seeds `reproduce` runs each variant with:
 // enough for each side of the nameserver choice (facts §3.4) to show up
-// in every variant several times over, while `make run` stays under a
-// minute on 2 cores (measured: see report/doc.go).
+// in every variant several times over, while `make run` stays within
+// its minutes on 2 cores.
 const defaultSeeds = 16
 
+// cmdReproduce is `simulate report field-experiment -seeds 1..N`: the
+// field experiment's report is the generic incident report of its
+// scenario file, which holds the field's observations and claims.
 func cmdReproduce(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("reproduce", "reproduce -out DIR [-seeds N] [-workers N]", stderr)
-	out := fs.String("out", "", "write the field experiment's report under `DIR` (DIR/field-experiment/REPORT.md and plots)")
+	out := fs.String("out", "", "write the field experiment's report under `DIR` (DIR/field-experiment/REPORT.md, report.html and plots)")
 	seeds := fs.Int("seeds", defaultSeeds, "run every variant with seeds 1..`N`")
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "run at most `N` simulations at once (the output does not depend on it)")
 	if err := fs.Parse(args); err != nil {
@@ -35,31 +36,15 @@ func cmdReproduce(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return exitBadInput
 	}
-	sc, err := scenarios.LoadNamed(fieldExperiment)
-	if err != nil {
-		return badInput(stderr, err)
-	}
-	if err := reproduce(sc, *out, *seeds, *workers, stderr); err != nil {
-		return badInput(stderr, err)
-	}
-	fmt.Fprintf(stderr, "simulate: wrote %s\n", filepath.Join(*out, fieldExperiment, "REPORT.md"))
-	return exitOK
+	return reportStatus(fieldExperiment, fmt.Sprintf("1..%d", *seeds), *workers, *out, stderr)
 }
 
-// reproduce runs every variant of sc with seeds 1..seeds, on at most
-// workers goroutines, and writes the report under out.
-func reproduce(sc *scenarios.Scenario, out string, seeds, workers int, stderr io.Writer) error {
-	runs, err := runSweep(sc, seeds, workers, stderr)
-	if err != nil {
-		return err
-	}
-	return report.WriteFieldExperiment(out, runs)
-}
-
-// job is one run: a scenario (variant already applied) and a seed.
+// job is one run: a scenario (variant already applied), a seed and any
+// parameter overrides.
 type job struct {
-	spec *scenarios.Scenario
-	seed uint64
+	spec      *scenarios.Scenario
+	seed      uint64
+	overrides []string
 }
 
 // variantJobs is every (variant, seed) of sc for seeds from..to, variants
@@ -93,7 +78,7 @@ func runJobs[T any](ctx context.Context, jobs []job, workers int, digest func(*s
 	var logMu sync.Mutex
 	run := func(i int) ([]byte, error) {
 		start := time.Now()
-		res, err := scenarios.Run(jobs[i].spec, scenarios.RunOptions{Seed: jobs[i].seed})
+		res, err := scenarios.Run(jobs[i].spec, scenarios.RunOptions{Seed: jobs[i].seed, Overrides: jobs[i].overrides})
 		if err != nil {
 			return nil, err
 		}
@@ -111,14 +96,4 @@ func runJobs[T any](ctx context.Context, jobs []job, workers int, digest func(*s
 		return nil, err
 	}
 	return out, nil
-}
-
-// runSweep runs every (variant, seed 1..seeds) of sc and digests each run
-// for the field experiment's report (report.NewRun).
-func runSweep(sc *scenarios.Scenario, seeds, workers int, stderr io.Writer) ([]*report.Run, error) {
-	jobs, err := variantJobs(sc, 1, uint64(seeds))
-	if err != nil {
-		return nil, err
-	}
-	return runJobs(context.Background(), jobs, workers, report.NewRun, stderr)
 }

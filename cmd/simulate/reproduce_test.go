@@ -1,22 +1,19 @@
 package main
 
 import (
-	"bytes"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"rmqsim/scenarios"
 )
 
-// sweepScenario is a small field experiment: two nameservers, one broker,
-// a producer in E1 with both up and one in E3 after nameserver ns2's host
-// is off, so that the seeds split on the nameserver the E3 producer asks
-// first (facts §3.4); two variants.
+// sweepScenario is a small incident: two nameservers, one broker, a
+// producer in step "before" with both up and one in step "outage" after
+// nameserver ns2's host is off, so that the seeds split on the
+// nameserver the second producer asks first (facts §3.4); two variants,
+// observations with a fit of a fault's moment and one of a parameter.
 const sweepScenario = `name: sweep
 seed: 1
-horizon: 90s
+horizon: 120s
 budget: 2000000
 cluster:
   name: C
@@ -32,62 +29,68 @@ cluster:
     - {host: c1, ip: 10.0.0.9}
 programs:
   producers:
-    - {name: producer-e1, host: c1, group: g1, topic: t1, count: 10, body: "m{i}", start: E1}
-    - {name: producer-e3, host: c1, group: g1, topic: t1, count: 20, firstIndex: 10, body: "m{i}", start: E3, onError: abort}
+    - {name: producer-a, host: c1, group: g1, topic: t1, count: 10, body: "m{i}", start: before}
+    - {name: producer-b, host: c1, group: g1, topic: t1, count: 20, firstIndex: 10, body: "m{i}", start: outage, onError: abort}
   consumers:
     - {name: consumer, host: c1, group: g1, topic: t1, start: 5s}
 steps:
-  - {name: E1, at: 20s}
-  - {name: E3, at: 50s}
+  - {name: before, at: 45s}
+  - {name: outage, at: 75s}
 faults:
-  - {name: ns2-off, at: 35s, kind: power-off, target: ns2}
+  - {name: ns2-off, at: 60s, kind: power-off, target: ns2}
 variants:
   - name: baseline
     description: as written
   - name: ns1-killed
-    description: ns1 is killed just after E3 begins
+    description: ns1 is killed just after the outage step begins
     addFaults:
-      - {name: ns1-kill, at: E3 + 1s, kind: kill, target: ns1/namesrv}
+      - {name: ns1-kill, at: outage + 1s, kind: kill, target: ns1/namesrv}
+observed:
+  - name: first sent
+    step: before
+    metric: steps.before.send_ok
+    value: "10"
+    source: all ten acknowledged
+  - name: first queue
+    step: before
+    metric: steps.before.first_ack.queue
+    value: "1"
+    source: the first went to queue 1
+    fit: {variant: baseline, param: producer.sendWhichQueue, values: 0..3, horizon: 60s}
+  - name: second sent
+    step: outage
+    metric: steps.outage.send_ok
+    value: partial
+    of: steps.outage.intended
+    source: some were sent
+    fit: {variant: baseline, fault: ns2-off, at: 60s, from: 0s, to: 10s, step: 10s}
+claims:
+  - name: one down is harmless
+    text: with one nameserver down, every send succeeds
+    holds: [steps.outage.send_failed == 0]
 `
 
-// TestReproduceWorkers: the written report does not depend on how many
-// workers ran the sweep.
-func TestReproduceWorkers(t *testing.T) {
+// TestReportWorkers: the written report does not depend on how many
+// workers ran it, and its fits searched what they name.
+func TestReportWorkers(t *testing.T) {
 	path := writeScenario(t, sweepScenario)
-	sc, err := scenarios.Load(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var outs []string
-	for _, workers := range []int{1, 3} {
-		dir := t.TempDir()
-		var log bytes.Buffer
-		if err := reproduce(sc, dir, 3, workers, &log); err != nil {
-			t.Fatalf("%d workers: %v", workers, err)
+	root := t.TempDir()
+	var trees []map[string][]byte
+	for _, w := range []string{"1", "3"} {
+		out := filepath.Join(root, "w"+w)
+		if code, _, stderr := simulate(t, "report", path, "-seeds", "1..3", "-workers", w, "-out", out); code != exitOK {
+			t.Fatalf("%s workers: exit %d: %s", w, code, stderr)
 		}
-		if n := strings.Count(log.String(), "\n"); n != 2*3 {
-			t.Errorf("%d workers logged %d runs, want 6", workers, n)
+		trees = append(trees, readTree(t, out))
+	}
+	sameTree(t, "report with 3 workers", trees[0], trees[1])
+	md := string(trees[0]["sweep/REPORT.md"])
+	for _, want := range []string{"## Fitting free quantities", "### first queue: producer.sendWhichQueue under baseline",
+		"Each run of this search ends at 1m0s", "| `1` | 3 of 3 |", "| `0` | 0 of 3 |",
+		"### second sent: ns2-off under baseline", "simulate report " + path + " -seeds 1..3"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("REPORT.md does not say %q", want)
 		}
-		outs = append(outs, dir)
-	}
-	files, _ := filepath.Glob(filepath.Join(outs[0], "field-experiment", "*"))
-	if len(files) < 3 {
-		t.Fatalf("wrote %d files", len(files))
-	}
-	for _, f := range files {
-		a, _ := os.ReadFile(f)
-		b, err := os.ReadFile(filepath.Join(outs[1], "field-experiment", filepath.Base(f)))
-		if err != nil || !bytes.Equal(a, b) {
-			t.Errorf("%s differs between 1 and 3 workers (%v)", filepath.Base(f), err)
-		}
-	}
-	other, _ := filepath.Glob(filepath.Join(outs[1], "field-experiment", "*"))
-	if len(other) != len(files) {
-		t.Errorf("1 worker wrote %d files, 3 workers %d", len(files), len(other))
-	}
-	report, _ := os.ReadFile(filepath.Join(outs[0], "field-experiment", "REPORT.md"))
-	if !strings.Contains(string(report), "seeds 1–3") {
-		t.Errorf("REPORT.md does not give the seeds:\n%.600s", report)
 	}
 }
 
