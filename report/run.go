@@ -35,8 +35,10 @@ type Run struct {
 	causes   []explain.CauseCount
 	examples []example
 	// stepCauses are the causes (other than consumed once) of the
-	// messages of each step: those whose program run was scheduled in
-	// the step's window, else whose first send() was in it.
+	// messages of each step: those whose first send() returned in the
+	// step's window (as the step's send counters count them), else whose
+	// first send() was called in it, else, never sent, whose program run
+	// was scheduled in it.
 	stepCauses map[string][]explain.CauseCount
 	// timeline is the data of the run's plot.
 	timeline *Timeline
@@ -67,17 +69,23 @@ func NewRun(res *scenarios.Result) *Run {
 // stepCausesOf groups the causes of each step's messages (not consumed
 // once), most frequent first, ties in message order.
 func stepCausesOf(ev *evidence) map[string][]explain.CauseCount {
-	at := map[string]time.Duration{}
-	for _, rec := range ev.h.AllOf(history.Intend, history.SendCall) {
-		r := &rec
-		if _, ok := at[r.Key]; ok || r.Key == "" {
-			continue
+	// rank orders the moments: a return beats a call beats a schedule.
+	at, rank := map[string]time.Duration{}, map[string]int{}
+	note := func(key string, t time.Duration, r int) {
+		if old, ok := rank[key]; key == "" || (ok && old >= r) {
+			return
 		}
+		at[key], rank[key] = t, r
+	}
+	for _, rec := range ev.h.AllOf(history.Intend, history.SendCall, history.SendReturn) {
+		r := &rec
 		switch {
 		case r.Kind == history.Intend && r.Start > 0:
-			at[r.Key] = r.Start
+			note(r.Key, r.Start, 1)
 		case r.Kind == history.SendCall:
-			at[r.Key] = r.At
+			note(r.Key, r.At, 2)
+		case r.Kind == history.SendReturn:
+			note(r.Key, r.At, 3)
 		}
 	}
 	out := map[string][]explain.CauseCount{}
