@@ -23,7 +23,7 @@ func TestNoIncidentInTheCode(t *testing.T) {
 		regexp.MustCompile(`\b10,?00[0]\b`),            // the count meant to be sent
 		regexp.MustCompile(`nameserver0[12]|ns0[12]-`), // its hosts and faults
 		regexp.MustCompile(`topic_test_12[3]|group_test_12[3]|MyRocket[m]q`),
-		regexp.MustCompile(`broker-[ab]\b|master0[12]|slave0[12]|client0[1]`),
+		regexp.MustCompile(`master0[12]|slave0[12]|client0[1]`), // its hosts (broker-a/b are RocketMQ's usual names, in other incidents too)
 		regexp.MustCompile(`producer-e[1-4]|consumer-restarte[d]|only36[7]|sent36[7]`),
 	}
 	files, err := filepath.Glob("*.go")

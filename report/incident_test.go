@@ -76,11 +76,14 @@ func TestCheckIncidentNamesLineAndField(t *testing.T) {
 	sc.Observed[0].Metric = "send_latency.p42_ms"
 	sc.Claims[1].Predicates[0].Metric = "programs.nobody.send_threw"
 	sc.Observed[1].Fit = &scenarios.Fit{Fault: "nope"}
+	sc.Observed[1].Metric = "steps.crash.max_offset.broker-z.3"
+	sc.Claims[0].Predicates[0].Metric = "steps.crash.max_offset.broker-a.x"
 	err := CheckIncident(sc)
 	if err == nil {
 		t.Fatal("accepted")
 	}
-	for _, want := range []string{"i.yaml:", "observed[0].metric", "send_latency.p42_ms", "claims[1].holds", "no producer program", "no fault named \"nope\""} {
+	for _, want := range []string{"i.yaml:", "observed[0].metric", "send_latency.p42_ms", "claims[1].holds", "no producer program", "no fault named \"nope\"",
+		"observed[1].metric", "no broker \"broker-z\"", "claims[0].holds", "is not a queue id"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q has no %q", err, want)
 		}
