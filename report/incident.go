@@ -377,8 +377,10 @@ func (w *incidentWriter) doc() (page.Doc, error) {
 		}
 		t.Rows = append(t.Rows, row)
 	}
-	d.Sections = append(d.Sections, (&page.Section{Title: "Observations"}).Add(
-		page.Para("Each observation against each variant: how many seeds give each mark, then the values the runs showed (with how many seeds gave each)."), t))
+	obsSec := (&page.Section{Title: "Observations"}).Add(
+		page.Para("Each observation against each variant: how many seeds give each mark, then the values the runs showed (with how many seeds gave each)."), t)
+	obsSec.Sub = append(obsSec.Sub, w.readingsSection())
+	d.Sections = append(d.Sections, obsSec)
 
 	// Claims.
 	cs := &page.Section{Title: "Claims"}
@@ -423,6 +425,42 @@ func (w *incidentWriter) doc() (page.Doc, error) {
 			sc.Path, vname(w.vs[0].name), w.vs[0].runs[0].Seed, sc.Path, vname(w.vs[0].name), w.vs[0].runs[0].Seed)))
 	d.Sections = append(d.Sections, rerun)
 	return d, nil
+}
+
+// readingsSection turns the observation table around: per observation,
+// the variants (readings) whose seeds reproduce it or give its shape.
+func (w *incidentWriter) readingsSection() *page.Section {
+	t := page.Table{Head: []string{"observation", "observed", incYes + " under", incShape + " under"}}
+	for _, o := range w.sc.Observed {
+		t.Rows = append(t.Rows, []string{"**" + obsName(o) + "**", "`" + o.Value + "`", w.readingsWith(o, incYes), w.readingsWith(o, incShape)})
+	}
+	return (&page.Section{Title: "Under which readings each observation is reproduced"}).Add(
+		page.Para(fmt.Sprintf("Each observation with the variants whose seeds give it (%s) or its shape (%s), and in how many of their seeds.", incYes, incShape)), t)
+}
+
+// readingsWith lists the variants with seeds marked mark on o.
+func (w *incidentWriter) readingsWith(o scenarios.Observation, mark string) string {
+	var out []string
+	every := true
+	for _, v := range w.vs {
+		n := 0
+		for _, r := range v.runs {
+			if m, _ := markOf(o, r); m == mark {
+				n++
+			}
+		}
+		every = every && n == len(v.runs)
+		if n > 0 {
+			out = append(out, fmt.Sprintf("%s %d/%d", vname(v.name), n, len(v.runs)))
+		}
+	}
+	switch {
+	case len(out) == 0:
+		return "none"
+	case every && len(w.vs) > 1:
+		return "every variant, every seed"
+	}
+	return strings.Join(out, "; ")
 }
 
 func claimTitle(c scenarios.Claim) string {
