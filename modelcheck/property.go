@@ -7,6 +7,7 @@ import (
 	"rmqsim/check"
 	"rmqsim/explain"
 	"rmqsim/metrics"
+	"rmqsim/yamlwalk"
 )
 
 // Property is one property judged on every schedule: the judges'
@@ -33,64 +34,64 @@ var causeNames = []check.Cause{check.CauseUnflushedLost, check.CauseStoreLost, c
 	check.CauseProducerRetry, check.CauseReconsumeLater, check.CauseConsumerRestart, check.CauseBrokerRestart,
 	check.CauseRebalance, check.CausePhantom, check.CauseReorder, check.CauseSlaveRead, check.CauseUnknown}
 
-func (s *Space) readProperties(ps *problems, ms []*mapping) {
+func (s *Space) readProperties(ps *yamlwalk.Problems, ms []*yamlwalk.Mapping) {
 	seen := map[string]bool{}
 	for _, m := range ms {
-		p := Property{Name: m.str("name", true), Says: m.str("says", false)}
+		p := Property{Name: m.Str("name", true), Says: m.Str("says", false)}
 		if seen[p.Name] {
-			ps.add(m.lineOf("name"), m.field("name"), "property %q given twice", p.Name)
+			ps.Add(m.LineOf("name"), m.Field("name"), "property %q given twice", p.Name)
 		}
 		seen[p.Name] = true
-		p.Verdict, p.Metric = m.str("verdict", false), m.str("metric", false)
-		p.FailWhen = m.str("failWhen", false)
+		p.Verdict, p.Metric = m.Str("verdict", false), m.Str("metric", false)
+		p.FailWhen = m.Str("failWhen", false)
 		switch {
 		case (p.Verdict == "") == (p.Metric == ""):
-			ps.add(m.line, m.path, "give exactly one of verdict (a judged property) and metric (package metrics)")
+			ps.Add(m.Line(), m.Path(), "give exactly one of verdict (a judged property) and metric (package metrics)")
 		case p.Verdict != "":
 			if !slices.Contains(verdictNames, check.Property(p.Verdict)) {
-				ps.add(m.lineOf("verdict"), m.field("verdict"), "unknown property %q (want one of %v)", p.Verdict, verdictNames)
+				ps.Add(m.LineOf("verdict"), m.Field("verdict"), "unknown property %q (want one of %v)", p.Verdict, verdictNames)
 			}
 			if p.FailWhen != "" {
-				ps.add(m.lineOf("failWhen"), m.field("failWhen"), "applies only to a metric (a verdict fails when it is fail)")
+				ps.Add(m.LineOf("failWhen"), m.Field("failWhen"), "applies only to a metric (a verdict fails when it is fail)")
 			}
-			p.Causes = m.strs("causes")
+			p.Causes = m.Strs("causes")
 			for i, c := range p.Causes {
 				if !slices.Contains(causeNames, check.Cause(c)) {
-					ps.add(m.lineOf("causes"), fmt.Sprintf("%s[%d]", m.field("causes"), i), "unknown cause %q (want one of %v)", c, causeNames)
+					ps.Add(m.LineOf("causes"), fmt.Sprintf("%s[%d]", m.Field("causes"), i), "unknown cause %q (want one of %v)", c, causeNames)
 				}
 			}
 		default:
-			if m.get("causes") != nil {
-				ps.add(m.lineOf("causes"), m.field("causes"), "applies only to a verdict")
+			if m.Get("causes") != nil {
+				ps.Add(m.LineOf("causes"), m.Field("causes"), "applies only to a verdict")
 			}
 			def, ok := metrics.Lookup(p.Metric)
 			if !ok {
-				ps.add(m.lineOf("metric"), m.field("metric"), "unknown metric %q (want one of %s)", p.Metric, metrics.Names())
+				ps.Add(m.LineOf("metric"), m.Field("metric"), "unknown metric %q (want one of %s)", p.Metric, metrics.Names())
 				break
 			}
 			pr, err := parsePredicate(p.FailWhen, def.Kind)
 			if err != nil {
-				ps.add(m.lineOf("failWhen"), m.field("failWhen"), "%v", err)
+				ps.Add(m.LineOf("failWhen"), m.Field("failWhen"), "%v", err)
 			}
 			p.pred = pr
 		}
-		p.Expect = m.str("expect", false)
+		p.Expect = m.Str("expect", false)
 		if p.Expect == "" {
 			p.Expect = Held
 		}
 		if p.Expect != Held && p.Expect != Fails && p.Expect != Unknown {
-			ps.add(m.lineOf("expect"), m.field("expect"), "want held, fails or unknown, got %q", p.Expect)
+			ps.Add(m.LineOf("expect"), m.Field("expect"), "want held, fails or unknown, got %q", p.Expect)
 		}
-		p.Fates = m.strs("fates")
+		p.Fates = m.Strs("fates")
 		for i, f := range p.Fates {
 			if !slices.Contains(explain.Fates, explain.Fate(f)) {
-				ps.add(m.lineOf("fates"), fmt.Sprintf("%s[%d]", m.field("fates"), i), "unknown fate %q (want one of %v)", f, explain.Fates)
+				ps.Add(m.LineOf("fates"), fmt.Sprintf("%s[%d]", m.Field("fates"), i), "unknown fate %q (want one of %v)", f, explain.Fates)
 			}
 		}
 		if p.Says == "" {
 			p.Says = p.Name
 		}
-		m.done("name", "says", "verdict", "causes", "metric", "failWhen", "expect", "fates")
+		m.Done("name", "says", "verdict", "causes", "metric", "failWhen", "expect", "fates")
 		s.Properties = append(s.Properties, p)
 	}
 }

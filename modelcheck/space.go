@@ -15,6 +15,7 @@ import (
 
 	"rmqsim/history"
 	"rmqsim/scenarios"
+	"rmqsim/yamlwalk"
 )
 
 // Space is one space file decoded and checked (docs/model-check.md): a
@@ -117,33 +118,33 @@ func Load(path string) (*Space, error) {
 // Parse decodes and checks a space; path names it in errors and is
 // where a relative base scenario path is resolved from.
 func Parse(path string, data []byte) (*Space, error) {
-	ps := &problems{file: path}
+	ps := yamlwalk.New(path)
 	root := parseDoc(ps, data)
 	if root == nil {
-		return nil, ps.err()
+		return nil, ps.Err()
 	}
 	s := &Space{Path: path}
-	s.Name = root.str("name", true)
+	s.Name = root.Str("name", true)
 	if s.Name != "" && !nameRE.MatchString(s.Name) {
-		ps.add(root.lineOf("name"), "name", "want a name of letters, digits, '-', '_' or '.', got %q", s.Name)
+		ps.Add(root.LineOf("name"), "name", "want a name of letters, digits, '-', '_' or '.', got %q", s.Name)
 	}
-	s.Description = root.str("description", false)
-	s.Depth = root.integer("depth", -1)
+	s.Description = root.Str("description", false)
+	s.Depth = root.Integer("depth", -1)
 	if s.Depth < 0 || s.Depth > 6 {
-		ps.add(root.lineOf("depth"), "depth", "want a depth from 0 to 6 (the most faults a schedule holds)")
+		ps.Add(root.LineOf("depth"), "depth", "want a depth from 0 to 6 (the most faults a schedule holds)")
 	}
 	s.readBase(ps, root, data)
-	s.Symmetry = root.strs("symmetry")
+	s.Symmetry = root.Strs("symmetry")
 	for i, c := range s.Symmetry {
 		if c != SymNameServers && c != SymBrokerGroups {
-			ps.add(root.lineOf("symmetry"), fmt.Sprintf("symmetry[%d]", i), "unknown symmetry %q (want %s or %s)", c, SymNameServers, SymBrokerGroups)
+			ps.Add(root.LineOf("symmetry"), fmt.Sprintf("symmetry[%d]", i), "unknown symmetry %q (want %s or %s)", c, SymNameServers, SymBrokerGroups)
 		}
 	}
-	s.readMoments(ps, root.list("moments", true))
-	s.readAlphabet(ps, root.list("alphabet", true))
-	s.readProperties(ps, root.list("properties", true))
-	root.done("name", "description", "scenario", "depth", "symmetry", "moments", "alphabet", "properties")
-	if err := ps.err(); err != nil {
+	s.readMoments(ps, root.List("moments", true))
+	s.readAlphabet(ps, root.List("alphabet", true))
+	s.readProperties(ps, root.List("properties", true))
+	root.Done("name", "description", "scenario", "depth", "symmetry", "moments", "alphabet", "properties")
+	if err := ps.Err(); err != nil {
 		return nil, err
 	}
 	if _, err := newGroup(s); err != nil {
@@ -152,32 +153,32 @@ func Parse(path string, data []byte) (*Space, error) {
 	return s, nil
 }
 
-func parseDoc(ps *problems, data []byte) *mapping {
+func parseDoc(ps *yamlwalk.Problems, data []byte) *yamlwalk.Mapping {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
 		if err == io.EOF {
-			ps.add(0, "", "empty file")
+			ps.Add(0, "", "empty file")
 		} else {
-			ps.add(0, "", "%v", err)
+			ps.Add(0, "", "%v", err)
 		}
 		return nil
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); err != io.EOF {
-		ps.add(extra.Line, "", "want one YAML document, found a second")
+		ps.Add(extra.Line, "", "want one YAML document, found a second")
 		return nil
 	}
-	return asMapping(ps, doc.Content[0], "")
+	return yamlwalk.AsMapping(ps, doc.Content[0], "")
 }
 
 // readBase loads the base scenario: a path relative to the space file,
 // or an inline block mapping, parsed as a scenario file of its own with
 // its lines counted in the space file.
-func (s *Space) readBase(ps *problems, root *mapping, data []byte) {
-	n := root.get("scenario")
+func (s *Space) readBase(ps *yamlwalk.Problems, root *yamlwalk.Mapping, data []byte) {
+	n := root.Get("scenario")
 	if n == nil {
-		ps.add(root.line, "scenario", "required: a scenario file path or an inline scenario")
+		ps.Add(root.Line(), "scenario", "required: a scenario file path or an inline scenario")
 		return
 	}
 	var text []byte
@@ -189,33 +190,33 @@ func (s *Space) readBase(ps *problems, root *mapping, data []byte) {
 		}
 		b, err := os.ReadFile(p)
 		if err != nil {
-			ps.add(n.Line, "scenario", "%v", err)
+			ps.Add(n.Line, "scenario", "%v", err)
 			return
 		}
 		s.BaseFile, s.BaseRef, s.BaseLine, text = filepath.ToSlash(p), n.Value, 1, b
 	case yaml.MappingNode:
 		if n.Style&yaml.FlowStyle != 0 {
-			ps.add(n.Line, "scenario", "write an inline scenario as a block mapping, one key a line")
+			ps.Add(n.Line, "scenario", "write an inline scenario as a block mapping, one key a line")
 			return
 		}
 		text = inlineBlock(data, n)
 		s.BaseFile, s.BaseRef, s.BaseLine = s.Path, "inline", n.Line
 	default:
-		ps.add(n.Line, "scenario", "want a file path or a mapping, got %s", describe(n))
+		ps.Add(n.Line, "scenario", "want a file path or a mapping, got %s", yamlwalk.Describe(n))
 		return
 	}
 	s.Base = string(text)
 	sc, err := s.parseScenario(text)
 	if err != nil {
 		if e, ok := err.(scenarios.Problems); ok {
-			ps.list = append(ps.list, e...)
+			ps.AddAll(e)
 			return
 		}
-		ps.add(n.Line, "scenario", "%v", err)
+		ps.Add(n.Line, "scenario", "%v", err)
 		return
 	}
 	if len(sc.Variants) > 0 {
-		ps.add(n.Line, "scenario", "the base scenario declares variants; a space checks one scenario (write the variant out)")
+		ps.Add(n.Line, "scenario", "the base scenario declares variants; a space checks one scenario (write the variant out)")
 	}
 	s.base = sc
 }
@@ -261,51 +262,51 @@ func inlineBlock(data []byte, n *yaml.Node) []byte {
 	return []byte(strings.Join(out, "\n") + "\n")
 }
 
-func (s *Space) readMoments(ps *problems, ms []*mapping) {
+func (s *Space) readMoments(ps *yamlwalk.Problems, ms []*yamlwalk.Mapping) {
 	seen := map[string]bool{}
 	for _, m := range ms {
-		mo := Moment{Name: m.str("name", true), line: m.line}
+		mo := Moment{Name: m.Str("name", true), line: m.Line()}
 		if mo.Name != "" && !nameRE.MatchString(mo.Name) {
-			ps.add(m.lineOf("name"), m.field("name"), "want a name of letters, digits, '-', '_' or '.', got %q", mo.Name)
+			ps.Add(m.LineOf("name"), m.Field("name"), "want a name of letters, digits, '-', '_' or '.', got %q", mo.Name)
 		}
 		if seen[mo.Name] {
-			ps.add(m.lineOf("name"), m.field("name"), "moment %q given twice", mo.Name)
+			ps.Add(m.LineOf("name"), m.Field("name"), "moment %q given twice", mo.Name)
 		}
 		seen[mo.Name] = true
-		mo.At = m.str("at", false)
-		mo.Anchor = m.str("anchor", false)
+		mo.At = m.Str("at", false)
+		mo.Anchor = m.Str("anchor", false)
 		switch {
 		case (mo.At == "") == (mo.Anchor == ""):
-			ps.add(m.line, m.path, "give exactly one of at (a scenario moment) and anchor (a history record kind)")
+			ps.Add(m.Line(), m.Path(), "give exactly one of at (a scenario moment) and anchor (a history record kind)")
 		case mo.At != "":
 			if _, err := scenarios.ParseWhen(mo.At); err != nil {
-				ps.add(m.lineOf("at"), m.field("at"), "%v", err)
+				ps.Add(m.LineOf("at"), m.Field("at"), "%v", err)
 			}
 		default:
 			if !slices.Contains(anchorKinds, history.Kind(mo.Anchor)) {
-				ps.add(m.lineOf("anchor"), m.field("anchor"), "unknown history record kind %q (want one of %s)", mo.Anchor, joinKinds())
+				ps.Add(m.LineOf("anchor"), m.Field("anchor"), "unknown history record kind %q (want one of %s)", mo.Anchor, joinKinds())
 			}
-			mo.Nth = m.integer("nth", 1)
+			mo.Nth = m.Integer("nth", 1)
 			if mo.Nth < 1 {
-				ps.add(m.lineOf("nth"), m.field("nth"), "want 1 or more (the Nth record of the fault-free run)")
+				ps.Add(m.LineOf("nth"), m.Field("nth"), "want 1 or more (the Nth record of the fault-free run)")
 			}
-			mo.Proc = m.str("proc", false)
-			if off := m.str("offset", false); off != "" {
+			mo.Proc = m.Str("proc", false)
+			if off := m.Str("offset", false); off != "" {
 				d, err := scenarios.ParseDuration(off)
 				if err != nil {
-					ps.add(m.lineOf("offset"), m.field("offset"), "%v", err)
+					ps.Add(m.LineOf("offset"), m.Field("offset"), "%v", err)
 				}
 				mo.Offset = d
 			}
 		}
 		if mo.At != "" {
 			for _, k := range []string{"nth", "proc", "offset"} {
-				if m.get(k) != nil {
-					ps.add(m.lineOf(k), m.field(k), "applies only to an anchored moment")
+				if m.Get(k) != nil {
+					ps.Add(m.LineOf(k), m.Field(k), "applies only to an anchored moment")
 				}
 			}
 		}
-		m.done("name", "at", "anchor", "nth", "proc", "offset")
+		m.Done("name", "at", "anchor", "nth", "proc", "offset")
 		s.Moments = append(s.Moments, mo)
 	}
 }
@@ -327,25 +328,25 @@ func (s *Space) momentIndex(name string) int {
 	return -1
 }
 
-func (s *Space) readAlphabet(ps *problems, es []*mapping) {
+func (s *Space) readAlphabet(ps *yamlwalk.Problems, es []*yamlwalk.Mapping) {
 	seen := map[string]string{}
 	for _, e := range es {
-		kinds := e.strs("kinds")
+		kinds := e.Strs("kinds")
 		if len(kinds) == 0 {
-			ps.add(e.line, e.field("kinds"), "required: a list of fault kinds")
+			ps.Add(e.Line(), e.Field("kinds"), "required: a list of fault kinds")
 		}
 		targets := s.targets(ps, e)
 		between := s.between(ps, e)
 		if between != nil && targets != nil {
-			ps.add(e.lineOf("between"), e.field("between"), "give targets or between, not both")
+			ps.Add(e.LineOf("between"), e.Field("between"), "give targets or between, not both")
 		}
 		var at []int
-		names := e.strs("at")
+		names := e.Strs("at")
 		for i, n := range names {
 			if k := s.momentIndex(n); k >= 0 {
 				at = append(at, k)
 			} else {
-				ps.add(e.lineOf("at"), fmt.Sprintf("%s[%d]", e.field("at"), i), "no moment %q", n)
+				ps.Add(e.LineOf("at"), fmt.Sprintf("%s[%d]", e.Field("at"), i), "no moment %q", n)
 			}
 		}
 		if names == nil {
@@ -356,45 +357,45 @@ func (s *Space) readAlphabet(ps *problems, es []*mapping) {
 		slices.Sort(at)
 		at = slices.Compact(at)
 		for i, k := range kinds {
-			field := fmt.Sprintf("%s[%d]", e.field("kinds"), i)
+			field := fmt.Sprintf("%s[%d]", e.Field("kinds"), i)
 			if !slices.Contains(letterKinds, k) {
-				ps.add(e.lineOf("kinds"), field, "unknown fault kind %q (want one of %s)", k, strings.Join(letterKinds, ", "))
+				ps.Add(e.LineOf("kinds"), field, "unknown fault kind %q (want one of %s)", k, strings.Join(letterKinds, ", "))
 				continue
 			}
 			ts := targets
 			if between != nil {
 				if k != "partition" && k != "heal" {
-					ps.add(e.lineOf("between"), e.field("between"), "between applies only to partition and heal, not %s", k)
+					ps.Add(e.LineOf("between"), e.Field("between"), "between applies only to partition and heal, not %s", k)
 					continue
 				}
-				s.addLetter(ps, seen, Letter{Kind: k, Between: between, Moments: at, line: e.lineOf("kinds"), field: field})
+				s.addLetter(ps, seen, Letter{Kind: k, Between: between, Moments: at, line: e.LineOf("kinds"), field: field})
 				continue
 			}
 			if k == "heal" {
 				if len(targets) > 0 {
-					ps.add(e.lineOf("targets"), e.field("targets"), "heal takes no target (it removes every cut); give it an entry of its own")
+					ps.Add(e.LineOf("targets"), e.Field("targets"), "heal takes no target (it removes every cut); give it an entry of its own")
 					continue
 				}
 				ts = []string{""}
 			} else if len(targets) == 0 {
-				ps.add(e.line, e.field("targets"), "required for %s (or between, for a partition)", k)
+				ps.Add(e.Line(), e.Field("targets"), "required for %s (or between, for a partition)", k)
 				continue
 			}
 			for _, t := range ts {
 				if strings.Contains(t, "/") && slices.Contains(hostOnly, k) {
-					ps.add(e.lineOf("targets"), e.field("targets"), "%s takes a host, not a service (%q)", k, t)
+					ps.Add(e.LineOf("targets"), e.Field("targets"), "%s takes a host, not a service (%q)", k, t)
 					continue
 				}
-				s.addLetter(ps, seen, Letter{Kind: k, Target: t, Moments: at, line: e.lineOf("kinds"), field: field})
+				s.addLetter(ps, seen, Letter{Kind: k, Target: t, Moments: at, line: e.LineOf("kinds"), field: field})
 			}
 		}
-		e.done("kinds", "targets", "between", "at")
+		e.Done("kinds", "targets", "between", "at")
 	}
 }
 
-func (s *Space) addLetter(ps *problems, seen map[string]string, l Letter) {
+func (s *Space) addLetter(ps *yamlwalk.Problems, seen map[string]string, l Letter) {
 	if first, dup := seen[l.String()]; dup {
-		ps.add(l.line, l.field, "%s is in the alphabet twice (first at %s)", l, first)
+		ps.Add(l.line, l.field, "%s is in the alphabet twice (first at %s)", l, first)
 		return
 	}
 	seen[l.String()] = fmt.Sprintf("line %d", l.line)
@@ -403,35 +404,35 @@ func (s *Space) addLetter(ps *problems, seen map[string]string, l Letter) {
 
 // between reads an entry's two sides of hosts, [[a, b], [c]], checked
 // and normalised (normSides).
-func (s *Space) between(ps *problems, e *mapping) [][]string {
-	n := e.get("between")
+func (s *Space) between(ps *yamlwalk.Problems, e *yamlwalk.Mapping) [][]string {
+	n := e.Get("between")
 	if n == nil {
 		return nil
 	}
-	field := e.field("between")
+	field := e.Field("between")
 	if n.Kind != yaml.SequenceNode || len(n.Content) != 2 {
-		ps.add(n.Line, field, "want two sides of hosts, e.g. [[client01], [master01, master02]]")
+		ps.Add(n.Line, field, "want two sides of hosts, e.g. [[client01], [master01, master02]]")
 		return nil
 	}
 	var sides [][]string
 	seen := map[string]bool{}
 	for i, side := range n.Content {
-		side = resolve(side)
+		side = yamlwalk.Resolve(side)
 		f := fmt.Sprintf("%s[%d]", field, i)
 		if side.Kind != yaml.SequenceNode || len(side.Content) == 0 {
-			ps.add(side.Line, f, "want a non-empty list of hosts, got %s", describe(side))
+			ps.Add(side.Line, f, "want a non-empty list of hosts, got %s", yamlwalk.Describe(side))
 			return nil
 		}
 		var hosts []string
 		for j, h := range side.Content {
-			h = resolve(h)
+			h = yamlwalk.Resolve(h)
 			hf := fmt.Sprintf("%s[%d]", f, j)
 			if _, ok := s.hostsOf()[h.Value]; s.base != nil && (h.Kind != yaml.ScalarNode || !ok) {
-				ps.add(h.Line, hf, "no host %s in the base scenario", describe(h))
+				ps.Add(h.Line, hf, "no host %s in the base scenario", yamlwalk.Describe(h))
 				return nil
 			}
 			if seen[h.Value] {
-				ps.add(h.Line, hf, "host %s is on both sides or given twice", h.Value)
+				ps.Add(h.Line, hf, "host %s is on both sides or given twice", h.Value)
 				return nil
 			}
 			seen[h.Value] = true
@@ -463,15 +464,15 @@ func (s *Space) hostsOf() map[string][]string {
 
 // targets resolves an entry's targets: a class (nameservers, masters,
 // slaves, brokers) or a list of hosts and host/service names.
-func (s *Space) targets(ps *problems, e *mapping) []string {
-	names := e.strs("targets")
+func (s *Space) targets(ps *yamlwalk.Problems, e *yamlwalk.Mapping) []string {
+	names := e.Strs("targets")
 	if s.base == nil {
 		return names
 	}
 	c := s.base.Cluster
 	var out []string
 	for i, n := range names {
-		field := fmt.Sprintf("%s[%d]", e.field("targets"), i)
+		field := fmt.Sprintf("%s[%d]", e.Field("targets"), i)
 		switch n {
 		case "nameservers":
 			for _, x := range c.NameServers {
@@ -496,10 +497,10 @@ func (s *Space) targets(ps *problems, e *mapping) []string {
 			services, ok := s.services()[host]
 			switch {
 			case !ok:
-				ps.add(e.lineOf("targets"), field, "no host %q in the base scenario (or a class: nameservers, masters, slaves, brokers)", host)
+				ps.Add(e.LineOf("targets"), field, "no host %q in the base scenario (or a class: nameservers, masters, slaves, brokers)", host)
 				continue
 			case strings.Contains(n, "/") && !slices.Contains(services, svc):
-				ps.add(e.lineOf("targets"), field, "host %s runs no service %q (it runs %s)", host, svc, strings.Join(services, ", "))
+				ps.Add(e.LineOf("targets"), field, "host %s runs no service %q (it runs %s)", host, svc, strings.Join(services, ", "))
 				continue
 			}
 			out = append(out, n)

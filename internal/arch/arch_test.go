@@ -32,10 +32,11 @@ var allowed = map[string][]string{
 	"shard":         {},
 	"stats":         {},
 	"metrics":       {"sim", "history", "model", "model/...", "check", "explain", "scenarios", "stats"},
-	"modelcheck":    {"sim", "history", "model", "model/...", "check", "explain", "scenarios", "metrics", "stats", "shard"},
-	"sweep":         {"sim", "history", "model", "model/...", "check", "explain", "scenarios", "stats", "metrics", "shard", "page"},
-	"compare":       {"sim", "history", "model", "model/...", "check", "explain", "scenarios", "stats", "metrics", "shard", "page", "sweep"},
+	"modelcheck":    {"sim", "history", "model", "model/...", "check", "explain", "scenarios", "metrics", "stats", "shard", "yamlwalk"},
+	"sweep":         {"sim", "history", "model", "model/...", "check", "explain", "scenarios", "stats", "metrics", "shard", "page", "yamlwalk"},
+	"compare":       {"sim", "history", "model", "model/...", "check", "explain", "scenarios", "stats", "metrics", "shard", "page", "sweep", "yamlwalk"},
 	"page":          {},
+	"yamlwalk":      {"sim", "history", "model", "model/...", "check", "explain", "scenarios"},
 }
 
 func deps(t *testing.T, pkg string) []string {
