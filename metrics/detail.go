@@ -311,21 +311,12 @@ func (d *detailRun) readConsole(step string) (consoleRead, bool) {
 	case model.ViewCluster:
 		var masters []string
 		for _, b := range brokers {
-			k := "cluster/todayPro/" + b + ":0"
-			masters = append(masters, k)
-			if v, ok := obs.Value(k); ok {
-				r.perBroker[b] = v
-			}
+			masters = append(masters, "cluster/todayPro/"+b+":0")
 		}
 		r.messages, r.okMessages = sum(masters)
 		r.consumed, r.okConsumed = sum(withPrefix("cluster/todayCus/"))
 	case model.ViewTopicStatus:
 		r.messages, r.okMessages = sum([]string{"topicStatus/messages/" + d.topic})
-		for _, b := range brokers {
-			if v, ok := obs.Value("topicStatus/messages/" + b); ok {
-				r.perBroker[b] = v
-			}
-		}
 	case model.ViewHome:
 		r.messages, r.okMessages = sum([]string{"home/topicInToday/" + d.topic})
 		r.consumed, r.okConsumed = sum([]string{"home/topicOutToday/" + d.topic})
@@ -334,12 +325,30 @@ func (d *detailRun) readConsole(step string) (consoleRead, bool) {
 	case model.ViewMessagePage:
 		r.messages, r.okMessages = sum([]string{"messagePage/found/" + d.topic})
 	}
+	for _, b := range brokers {
+		if v, ok := ConsoleBroker(obs, view, b); ok {
+			r.perBroker[b] = v
+		}
+	}
 	if len(used) > 0 {
 		f := obs[used[0]]
 		r.readAt = time.Duration(f.ReadAtMs) * time.Millisecond
 		r.stale = f.StaleSince != nil
 	}
 	return r, true
+}
+
+// ConsoleBroker is the count a per-broker console page shows for a
+// broker: the cluster page's master TODAY_PRO_COUNT, the topic status
+// page's Σ max − min offset; false on other pages or when it shows none.
+func ConsoleBroker(obs scenarios.Observer, view, broker string) (int64, bool) {
+	switch view {
+	case model.ViewCluster:
+		return obs.Value("cluster/todayPro/" + broker + ":0")
+	case model.ViewTopicStatus:
+		return obs.Value("topicStatus/messages/" + broker)
+	}
+	return 0, false
 }
 
 func (d *detailRun) console(tmpl string, p map[string]string) Value {

@@ -1,35 +1,23 @@
 package report
 
 import (
-	"rmqsim/model"
+	"rmqsim/metrics"
 	"rmqsim/scenarios"
 )
 
-// The console's per-broker figures, for the timeline's console panel
-// (metrics.detail reads the same figures for observations).
+// The console's per-broker figures for the timeline's console panel, read
+// as the metrics read them (metrics.ConsoleBroker).
 
-// consoleBroker is the count the console's page showed for topic on
-// broker (per-broker pages only).
-func consoleBroker(obs scenarios.Observer, view, topic, broker string) (int64, bool) {
-	switch view {
-	case model.ViewCluster:
-		return obs.Value("cluster/todayPro/" + broker + ":0")
-	case model.ViewTopicStatus:
-		return obs.Value("topicStatus/messages/" + broker)
-	}
-	return 0, false
-}
-
-// countsPerBroker reads an Observe record's per-broker counts of topic
+// countsPerBroker reads an Observe record's per-broker counts
 // (cluster page or topic status), for the plots.
-func countsPerBroker(panel string, counts map[string]int64, topic string, brokers []string) map[string]int64 {
+func countsPerBroker(panel string, counts map[string]int64, brokers []string) map[string]int64 {
 	obs := scenarios.Observer{}
 	for k, v := range counts {
 		obs[k] = scenarios.Figure{Value: &v}
 	}
 	out := map[string]int64{}
 	for _, b := range brokers {
-		if n, ok := consoleBroker(obs, panel, topic, b); ok {
+		if n, ok := metrics.ConsoleBroker(obs, panel, b); ok {
 			out[b] = n
 		}
 	}

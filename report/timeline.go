@@ -52,13 +52,13 @@ type DashboardView struct {
 	Err    string           `json:"err,omitempty"`
 }
 
-// dashboardView reads an Observe record for topic.
-func dashboardView(r *history.Record, topic string, brokers []string) DashboardView {
+// dashboardView reads an Observe record.
+func dashboardView(r *history.Record, brokers []string) DashboardView {
 	v := DashboardView{At: r.At, Panel: r.Detail, Blank: r.Counts == nil, Err: r.Err}
 	if r.Counts == nil {
 		return v
 	}
-	v.Counts = countsPerBroker(r.Detail, r.Counts, topic, brokers)
+	v.Counts = countsPerBroker(r.Detail, r.Counts, brokers)
 	return v
 }
 
@@ -108,7 +108,7 @@ func BuildTimeline(h *history.History, c *model.ClusterSpec, horizon time.Durati
 		case history.Deliver:
 			tl.Consumed[bin(r.At)]++
 		case history.Observe:
-			tl.Dashboard = append(tl.Dashboard, dashboardView(r, tl.Topic, tl.Brokers))
+			tl.Dashboard = append(tl.Dashboard, dashboardView(r, tl.Brokers))
 		case history.Step:
 			tl.Steps = append(tl.Steps, StepMark{Name: r.Detail, At: r.At})
 		case history.Stored, history.Lost:
