@@ -286,12 +286,33 @@ func cloneNode(n *yaml.Node) *yaml.Node {
 	if n == nil {
 		return nil
 	}
-	c := *n
-	if n.Content != nil {
-		c.Content = make([]*yaml.Node, len(n.Content))
-		for i, x := range n.Content {
-			c.Content[i] = cloneNode(x)
+	// Two allocations for the whole tree, not one per node: a variant
+	// is cloned per load and per run, and the fuzzer loads thousands of
+	// files a second.
+	var nodes, ptrs int
+	var count func(*yaml.Node)
+	count = func(n *yaml.Node) {
+		nodes++
+		ptrs += len(n.Content)
+		for _, x := range n.Content {
+			count(x)
 		}
 	}
-	return &c
+	count(n)
+	slab, links := make([]yaml.Node, 0, nodes), make([]*yaml.Node, 0, ptrs)
+	var clone func(*yaml.Node) *yaml.Node
+	clone = func(n *yaml.Node) *yaml.Node {
+		slab = append(slab, *n)
+		c := &slab[len(slab)-1]
+		if n.Content != nil {
+			start := len(links)
+			links = links[:start+len(n.Content)]
+			c.Content = links[start : start+len(n.Content) : start+len(n.Content)]
+			for i, x := range n.Content {
+				c.Content[i] = clone(x)
+			}
+		}
+		return c
+	}
+	return clone(n)
 }
