@@ -71,8 +71,9 @@ type MessageFate struct {
 	Cause string `json:"cause"`
 	// Reason is the one-line explanation of this message.
 	Reason string `json:"reason"`
-	// Chain is the causal chain, one plain sentence a step, in time order.
-	Chain []string `json:"chain"`
+	// Chain is the causal chain, one plain sentence a step, in time order
+	// (written out when read: Chain.Lines).
+	Chain Chain `json:"chain"`
 	// Status is the SendResult status, Err the exception send() threw.
 	Status      string `json:"status,omitempty"`
 	Err         string `json:"err,omitempty"`

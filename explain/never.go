@@ -30,7 +30,7 @@ func (ex *explainer) neverSent(m *message) *verdict {
 			text += fmt.Sprintf(" (scheduled at %s; the run ended at %s)", at(intent.Start), at(ex.horizon))
 		}
 		return &verdict{code: "program-never-started", cause: text, reason: text,
-			chain: steps{{m.intend, text}}}
+			chain: steps{{seq: m.intend, text: text}}}
 	}
 	v := ex.ends[inc]
 	if v == nil {

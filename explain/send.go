@@ -59,22 +59,20 @@ func (ex *explainer) lastCall(m *message) sendCall {
 // sendChain tells one call: the call, each attempt with its route and
 // failure, the route queries when no attempt was made, and the return.
 func (ex *explainer) sendChain(ch *steps, sc sendCall) {
-	c := ex.ix.rec(sc.call)
-	ch.add(sc.call, fmt.Sprintf("%s %s called send() for %s", at(c.At), programName(c.Proc), c.Topic))
+	ch.record(sc.call, lineCall)
 	if len(sc.attempts) == 0 {
-		ex.routeLines(ch, sc)
+		for _, i := range ex.routesDuring(sc) {
+			ch.route(i, sc.call)
+		}
 	}
 	for _, a := range sc.attempts {
-		r := ex.ix.rec(a)
-		ch.add(a, ex.attemptLine(&r))
+		ch.record(a, lineAttempt)
 	}
 	for _, f := range sc.fails {
-		r := ex.ix.rec(f)
-		ch.add(f, ex.failLine(f, &r))
+		ch.record(f, lineFail)
 	}
 	if sc.ret >= 0 {
-		r := ex.ix.rec(sc.ret)
-		ch.add(sc.ret, returnLine(&r))
+		ch.record(sc.ret, lineReturn)
 	}
 }
 
@@ -85,7 +83,7 @@ func (ex *explainer) sendChains(ch *steps, m *message) {
 	}
 }
 
-func (ex *explainer) attemptLine(r *history.Record) string {
+func attemptLine(r *history.Record) string {
 	route := "a cached route"
 	switch {
 	case r.RouteAge < 0 && r.NameServer != "":
@@ -100,9 +98,10 @@ func (ex *explainer) attemptLine(r *history.Record) string {
 	return fmt.Sprintf("%s attempt %d to %s queue %d, chosen from %s", at(r.At), r.Attempt, r.Broker, r.QueueID, route)
 }
 
-func (ex *explainer) failLine(seq int, r *history.Record) string {
+// failLine tells failed attempt seq, with the broker's hosts down then.
+func failLine(ns *nodes, seq int, r *history.Record) string {
 	s := fmt.Sprintf("%s attempt %d failed: %s", at(r.At), r.Attempt, shortErr(r.Err))
-	if down := ex.brokerDown(r.Broker, seq); down != "" {
+	if down := brokerDown(ns, r.Broker, seq); down != "" {
 		s += " (" + down + ")"
 	}
 	return s
@@ -114,26 +113,6 @@ func returnLine(r *history.Record) string {
 	}
 	return fmt.Sprintf("%s send() returned %s: %s queue %d offset %d, msgId %s",
 		at(r.At), r.Status, r.Broker, r.QueueID, r.QueueOffset, r.MsgID)
-}
-
-// routeLines tells the route queries a call made.
-func (ex *explainer) routeLines(ch *steps, sc sendCall) {
-	for _, i := range ex.routesDuring(sc) {
-		r := ex.ix.rec(i)
-		after := ""
-		if took := r.At - ex.ix.rec(sc.call).At; took >= time.Second {
-			after = " after " + age(took)
-		}
-		what := "answered " + r.Status + after
-		if r.Err != "" {
-			what = "failed" + after + ": " + shortErr(r.Err)
-		}
-		ns := "a nameserver"
-		if r.NameServer != "" {
-			ns = hostOf(r.NameServer)
-		}
-		ch.add(i, fmt.Sprintf("%s route query for %s to %s %s", at(r.At), r.Topic, ns, what))
-	}
 }
 
 // routesDuring lists the caller's route queries inside the call.
@@ -283,9 +262,13 @@ func (ex *explainer) nameServerStates(seq int) string {
 // brokerDown describes the broker's down hosts just after seq ("" if
 // all are up).
 func (ex *explainer) brokerDown(broker string, seq int) string {
+	return brokerDown(ex.ix.nodes, broker, seq)
+}
+
+func brokerDown(ns *nodes, broker string, seq int) string {
 	var parts []string
-	for _, n := range ex.ix.nodes.brokerHosts(broker) {
-		if since, why, down := ex.ix.nodes.downAt(n.Host, seq); down {
+	for _, n := range ns.brokerHosts(broker) {
+		if since, why, down := ns.downAt(n.Host, seq); down {
 			parts = append(parts, fmt.Sprintf("%s down since %s (%s)", n.Label(), at(since), why))
 		}
 	}

@@ -81,13 +81,10 @@ func (ex *explainer) lastCallOrNil(m *message) *sendCall {
 // storedLines tells where each copy was stored, and each loss.
 func (ex *explainer) storedLines(ch *steps, m *message) {
 	for _, i := range m.stored {
-		r := ex.ix.rec(i)
-		ch.add(i, fmt.Sprintf("%s stored by %s: %s queue %d offset %d (commit log offset %d, %d bytes)",
-			at(r.At), hostOf(r.Proc), r.Broker, r.QueueID, r.QueueOffset, r.CommitLogOffset, r.StoreSize))
+		ch.record(i, lineStored)
 	}
 	for _, i := range m.lost {
-		r := ex.ix.rec(i)
-		ch.add(i, fmt.Sprintf("%s lost on %s: %s", at(r.At), hostOf(r.Proc), exitDetail(r.Detail)))
+		ch.record(i, lineLost)
 	}
 }
 
@@ -130,8 +127,7 @@ func (ex *explainer) consumedOnce(m *message, mf *MessageFate) *verdict {
 	case mf.Status == "":
 		v.cause = "consumed once, though send() threw " + errGroup(mf.Err)
 	}
-	v.chain.add(m.delivers[0], fmt.Sprintf("%s delivered to %s from %s queue %d offset %d", at(d.At),
-		programName(d.Proc), d.Broker, d.QueueID, d.QueueOffset))
+	v.chain.record(m.delivers[0], lineDelivered)
 	v.reason = fmt.Sprintf("consumed by %s at %s from %s queue %d offset %d", programName(d.Proc), at(d.At),
 		d.Broker, d.QueueID, d.QueueOffset)
 	return v
