@@ -151,9 +151,9 @@ func (s *steps) route(seq, call int) {
 
 // sorted is the chain's lines in record order (stable, so lines of one
 // record keep the order they were added in), its written sentences
-// handed to t.
+// handed to t. It sorts s in place.
 func (s steps) sorted(t *teller) []line {
-	c := slices.Clone(s)
+	c := s
 	slices.SortStableFunc(c, func(a, b step) int {
 		switch {
 		case a.seq < b.seq:

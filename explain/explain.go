@@ -43,14 +43,13 @@ func Explain(h *history.History, opts Options) *Explanation {
 	ns := buildNodes(h, nodeSpecs(h, opts.Cluster))
 	ex := &explainer{ix: buildIndex(h, ns, opts.Group), horizon: horizon,
 		lastSeq: h.Len() - 1, ends: map[*incarnation]*verdict{}, t: &teller{h: h, nodes: ns}}
-	out := &Explanation{Horizon: horizon, FateCounts: map[string]int{}, byKey: map[string]int{},
+	out := &Explanation{Horizon: horizon, FateCounts: map[string]int{},
 		Messages: make([]MessageFate, 0, len(ex.ix.messages))}
 	for _, f := range Fates {
 		out.FateCounts[string(f)] = 0
 	}
 	for _, m := range ex.ix.messages {
 		mf := ex.message(m)
-		out.byKey[mf.Key] = len(out.Messages)
 		out.Messages = append(out.Messages, mf)
 		out.FateCounts[string(mf.Fate)]++
 	}

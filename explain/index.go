@@ -56,7 +56,8 @@ type index struct {
 	queues   *queues
 	nodes    *nodes
 	// at finds the key stored at a host's queue position, for Lost
-	// records that name the position without the key.
+	// records that name the position without the key; nil when no Lost
+	// record does (a map entry per copy is most of the index otherwise).
 	at map[position]string
 	// byMsgID finds a message's key (its body, as the programs name it)
 	// from its msgId, for broker records keyed by msgId.
@@ -74,7 +75,13 @@ type position struct {
 // buildIndex scans the history once.
 func buildIndex(h *history.History, nodes *nodes, group string) *index {
 	ix := &index{h: h, byKey: make(map[string]*message, h.Len()/10), procs: map[string]*process{},
-		queues: newQueues(), nodes: nodes, at: map[position]string{}, byMsgID: msgIDs(h)}
+		queues: newQueues(), nodes: nodes, byMsgID: msgIDs(h)}
+	for _, r := range h.AllOf(history.Lost) {
+		if r.Kind == history.Lost && r.Key == "" {
+			ix.at = map[position]string{}
+			break
+		}
+	}
 	for i, rec := range h.All() {
 		r := &rec
 		ix.addProc(i, r)
@@ -231,7 +238,9 @@ func (ix *index) addStored(i int, r *history.Record, key string) {
 	}
 	m := ix.msg(key, i)
 	m.stored = append(m.stored, i)
-	ix.at[position{hostOf(r.Proc), r.Broker, r.QueueID, r.QueueOffset}] = key
+	if ix.at != nil {
+		ix.at[position{hostOf(r.Proc), r.Broker, r.QueueID, r.QueueOffset}] = key
+	}
 }
 
 // queueTopic is the topic of the queue a Deliver came from: Detail names

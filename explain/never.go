@@ -83,7 +83,7 @@ func (ex *explainer) programEnd(name string, inc *incarnation) *verdict {
 
 // callAt is the send() call of m that record seq started.
 func (ex *explainer) callAt(m *message, seq int) sendCall {
-	for _, sc := range ex.sendCalls(m) {
+	for sc := range ex.sendCalls(m) {
 		if sc.call == seq {
 			return sc
 		}

@@ -17,25 +17,33 @@ type sendCall struct {
 	end      int // first record after the call's window
 }
 
-// sendCalls splits a key's send records by call: each call owns the
+// sendCalls yields a key's send records by call: each call owns the
 // attempts, failures and return recorded before the next call.
-func (ex *explainer) sendCalls(m *message) []sendCall {
-	out := make([]sendCall, len(m.calls))
-	for k, c := range m.calls {
-		end := ex.lastSeq + 1
-		if k+1 < len(m.calls) {
-			end = m.calls[k+1]
+func (ex *explainer) sendCalls(m *message) func(yield func(sendCall) bool) {
+	return func(yield func(sendCall) bool) {
+		for k := range m.calls {
+			if !yield(ex.sendCall(m, k)) {
+				return
+			}
 		}
-		sc := sendCall{call: c, ret: -1, end: end}
-		sc.attempts = within(m.attempts, c, end)
-		sc.fails = within(m.fails, c, end)
-		if rets := within(m.returns, c, end); len(rets) > 0 {
-			sc.ret = rets[0]
-			sc.end = rets[0] + 1
-		}
-		out[k] = sc
 	}
-	return out
+}
+
+// sendCall is the k-th send() call of m.
+func (ex *explainer) sendCall(m *message, k int) sendCall {
+	c := m.calls[k]
+	end := ex.lastSeq + 1
+	if k+1 < len(m.calls) {
+		end = m.calls[k+1]
+	}
+	sc := sendCall{call: c, ret: -1, end: end}
+	sc.attempts = within(m.attempts, c, end)
+	sc.fails = within(m.fails, c, end)
+	if rets := within(m.returns, c, end); len(rets) > 0 {
+		sc.ret = rets[0]
+		sc.end = rets[0] + 1
+	}
+	return sc
 }
 
 // within is the part of sorted seqs with from < seq < to.
@@ -51,10 +59,7 @@ func within(seqs []int, from, to int) []int {
 }
 
 // lastCall is the key's last send() call.
-func (ex *explainer) lastCall(m *message) sendCall {
-	calls := ex.sendCalls(m)
-	return calls[len(calls)-1]
-}
+func (ex *explainer) lastCall(m *message) sendCall { return ex.sendCall(m, len(m.calls)-1) }
 
 // sendChain tells one call: the call, each attempt with its route and
 // failure, the route queries when no attempt was made, and the return.
@@ -76,9 +81,15 @@ func (ex *explainer) sendChain(ch *steps, sc sendCall) {
 	}
 }
 
+// chainSize is about how many lines sendChains gives m (route queries
+// aside), to size a chain once.
+func chainSize(m *message) int {
+	return len(m.calls) + len(m.attempts) + len(m.fails) + len(m.returns)
+}
+
 // sendChains tells every send() call of m.
 func (ex *explainer) sendChains(ch *steps, m *message) {
-	for _, sc := range ex.sendCalls(m) {
+	for sc := range ex.sendCalls(m) {
 		ex.sendChain(ch, sc)
 	}
 }

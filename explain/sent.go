@@ -71,11 +71,18 @@ func (ex *explainer) storedNotAcked(m *message, surviving []int) *verdict {
 
 // lastCallOrNil is the key's last send() call, nil if it had none.
 func (ex *explainer) lastCallOrNil(m *message) *sendCall {
-	if len(m.calls) == 0 {
-		return nil
+	if sc, ok := ex.lastCallIf(m); ok {
+		return &sc
 	}
-	sc := ex.lastCall(m)
-	return &sc
+	return nil
+}
+
+// lastCallIf is the key's last send() call; ok is false if it had none.
+func (ex *explainer) lastCallIf(m *message) (sc sendCall, ok bool) {
+	if len(m.calls) == 0 {
+		return sc, false
+	}
+	return ex.lastCall(m), true
 }
 
 // storedLines tells where each copy was stored, and each loss.
@@ -117,10 +124,10 @@ func (ex *explainer) ackedLost(m *message) *verdict {
 // consumedOnce explains a message a listener got exactly once.
 func (ex *explainer) consumedOnce(m *message, mf *MessageFate) *verdict {
 	d := ex.ix.rec(m.delivers[0])
-	v := &verdict{code: "consumed-once", cause: "consumed once"}
+	v := &verdict{code: "consumed-once", cause: "consumed once", chain: make(steps, 0, chainSize(m)+1)}
 	ex.sendChains(&v.chain, m)
-	switch sc := ex.lastCallOrNil(m); {
-	case sc == nil:
+	switch sc, ok := ex.lastCallIf(m); {
+	case !ok:
 		v.cause = "consumed once, though no send() call was recorded"
 	case sc.ret < 0:
 		v.cause = "consumed once, though send() never returned"
