@@ -2,6 +2,7 @@ package check
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -17,20 +18,49 @@ import (
 // returns never share a stamp, and two records at the same virtual time
 // keep their order (LIBRARIES.md §1 rule 6). Pending operations return at
 // infinity, after every record.
+//
+// A run's history has every Seq equal to its index and its times in
+// order; the stamper then keeps only every stampEvery-th time and reads
+// the others from the history (16 bytes a record otherwise, held through
+// the whole check). A hand-made history that breaks either keeps them
+// all.
 type stamper struct {
-	ats      []time.Duration
-	seqs     []int64
+	h       *history.History
+	sampled []time.Duration // At of records 0, stampEvery, 2·stampEvery, ...
+	ats     []time.Duration // nil when sampled
+	seqs    []int64
+	// infinity is after every record's stamp.
 	infinity int64
 }
 
+// stampEvery is the sampling stride of stamper.sampled.
+const stampEvery = 64
+
 func newStamper(h *history.History) stamper {
-	s := stamper{ats: make([]time.Duration, h.Len()), seqs: make([]int64, h.Len())}
+	s := stamper{h: h}
+	ordered := true
+	prev := time.Duration(math.MinInt64)
 	for i, r := range h.All() {
-		s.ats[i], s.seqs[i] = r.At, r.Seq
+		if r.Seq != int64(i) || r.At < prev {
+			ordered = false
+			break
+		}
+		prev = r.At
+	}
+	if ordered {
+		s.sampled = make([]time.Duration, 0, h.Len()/stampEvery+1)
+		for i := 0; i < h.Len(); i += stampEvery {
+			s.sampled = append(s.sampled, h.At(i))
+		}
+	} else {
+		s.ats, s.seqs = make([]time.Duration, h.Len()), make([]int64, h.Len())
+		for i, r := range h.All() {
+			s.ats[i], s.seqs[i] = r.At, r.Seq
+		}
 	}
 	last := int64(-1)
-	if n := len(s.seqs); n > 0 {
-		last = s.seqs[n-1]
+	if n := h.Len(); n > 0 {
+		last = h.Seq(n - 1)
 	}
 	s.infinity = 2*last + 8
 	return s
@@ -48,11 +78,29 @@ func (s stamper) call(r *history.Record) int64 {
 	if r.CallSeq > 0 {
 		return min(2*r.CallSeq+1, c)
 	}
-	i := sort.Search(len(s.ats), func(i int) bool { return s.ats[i] >= r.Start })
-	if i < len(s.seqs) {
-		c = min(c, 2*s.seqs[i]+1)
+	if s.sampled == nil {
+		i := sort.Search(len(s.ats), func(i int) bool { return s.ats[i] >= r.Start })
+		if i < len(s.seqs) {
+			c = min(c, 2*s.seqs[i]+1)
+		}
+		return c
+	}
+	if i := s.firstAtOrAfter(r.Start); i < s.h.Len() {
+		c = min(c, 2*int64(i)+1)
 	}
 	return c
+}
+
+// firstAtOrAfter is the first record at or after t (Len if none), in an
+// ordered history: the sampled times bound it to one stride, which is
+// searched in the history.
+func (s stamper) firstAtOrAfter(t time.Duration) int {
+	j := sort.Search(len(s.sampled), func(j int) bool { return s.sampled[j] >= t })
+	if j == 0 {
+		return 0
+	}
+	lo, hi := (j-1)*stampEvery+1, min(j*stampEvery, s.h.Len())
+	return lo + sort.Search(hi-lo, func(k int) bool { return s.h.At(lo+k) >= t })
 }
 
 // part is one partition: a queue log or a committed-offset register.

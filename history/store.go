@@ -151,6 +151,37 @@ func (h *History) Record(i int) Record {
 	return h.unpack(h.chunks[c][h.offs[i]:], int64(i))
 }
 
+// At is record i's At, decoding nothing else.
+func (h *History) At(i int) time.Duration {
+	b := h.head(i)
+	m, p := uvarint(b, 0)
+	if m&(1<<fSeq) != 0 {
+		_, p = uvarint(b, p)
+	}
+	if m&(1<<fAt) == 0 {
+		return 0
+	}
+	u, _ := uvarint(b, p)
+	return time.Duration(unzig(u))
+}
+
+// Seq is record i's Seq, decoding nothing else.
+func (h *History) Seq(i int) int64 {
+	b := h.head(i)
+	m, p := uvarint(b, 0)
+	if m&(1<<fSeq) == 0 {
+		return int64(i)
+	}
+	u, _ := uvarint(b, p)
+	return int64(i) + unzig(u)
+}
+
+// head is the packed bytes of record i onwards.
+func (h *History) head(i int) []byte {
+	c := sort.Search(len(h.firsts), func(c int) bool { return h.firsts[c] > i }) - 1
+	return h.chunks[c][h.offs[i]:]
+}
+
 // Last is the last record; ok is false for an empty history.
 func (h *History) Last() (r Record, ok bool) {
 	if h.Len() == 0 {

@@ -31,6 +31,9 @@ func TestPackedRoundTrip(t *testing.T) {
 		if got := h.Record(i); !reflect.DeepEqual(got, rs[i]) {
 			t.Errorf("Record(%d) = %+v, want %+v", i, got, rs[i])
 		}
+		if at, seq := h.At(i), h.Seq(i); at != rs[i].At || seq != rs[i].Seq {
+			t.Errorf("At(%d), Seq(%d) = %v, %d, want %v, %d", i, i, at, seq, rs[i].At, rs[i].Seq)
+		}
 	}
 	if got := h.Records(); !reflect.DeepEqual(got, rs) {
 		t.Errorf("Records() = %+v", got)
