@@ -111,7 +111,7 @@ func explain(m porcupine.Model, p *part, timeout time.Duration) Violation {
 	reason := fmt.Sprintf("the %d operations on %s fit no %s", len(p.ops), p.name, spec)
 	if res, info := porcupine.CheckOperationsVerbose(m, p.ops, timeout); res == porcupine.Illegal {
 		if op, n, ok := culprit(p.ops, info); ok {
-			meta := op.Metadata.(opMeta)
+			meta := op.Metadata.(*opMeta)
 			reason += fmt.Sprintf("; after %d operations none can be followed by %s (%s)", n, describeOp(op.Input, op.Output), meta)
 			v.Seqs = append(v.Seqs, meta.seqs...)
 		}
@@ -120,7 +120,7 @@ func explain(m porcupine.Model, p *part, timeout time.Duration) Violation {
 		v.Cause = CauseSlaveRead
 		reason += fmt.Sprintf("; operations served by a slave address: %d", p.slave)
 		for _, op := range p.ops {
-			if m := op.Metadata.(opMeta); m.slave {
+			if m := op.Metadata.(*opMeta); m.slave {
 				v.Seqs = append(v.Seqs, m.seqs...)
 			}
 		}
@@ -187,9 +187,9 @@ func visualize(h *history.History, illegal []*part, opt LinearOptions) (string, 
 	procs := map[string]int{}
 	for i, p := range illegal {
 		for _, op := range p.ops {
-			m := op.Metadata.(opMeta)
+			m := *op.Metadata.(*opMeta) // a copy: the partitions keep their numbers
 			m.part = i
-			op.Metadata = m
+			op.Metadata = &m
 			ops = append(ops, op)
 			procs[m.proc] = 0
 		}
@@ -203,7 +203,7 @@ func visualize(h *history.History, illegal []*part, opt LinearOptions) (string, 
 		procs[p] = i
 	}
 	for i := range ops {
-		ops[i].ClientId = procs[ops[i].Metadata.(opMeta).proc]
+		ops[i].ClientId = procs[ops[i].Metadata.(*opMeta).proc]
 	}
 	m := model(len(illegal))
 	res, info := porcupine.CheckOperationsVerbose(m, ops, opt.Timeout)

@@ -146,6 +146,7 @@ type builder struct {
 	// brokers' ground truth at all.
 	unclaimed map[storeKey][]int64
 	anyStored bool
+	metas     []opMeta // the slab meta fills
 }
 
 type storeKey struct {
@@ -264,8 +265,23 @@ func (b *builder) part(kind, group string, q qid) *part {
 
 func (b *builder) op(p *part, proc string, in, out any, call, ret int64, seqs ...int64) int {
 	p.ops = append(p.ops, porcupine.Operation{Input: in, Output: out, Call: call, Return: ret,
-		Metadata: opMeta{proc: proc, seqs: seqs}})
+		Metadata: b.meta(opMeta{proc: proc, seqs: seqs})})
 	return len(p.ops) - 1
+}
+
+// metaSlab is how many opMeta one allocation of builder.meta holds.
+const metaSlab = 1024
+
+// meta stores m in the current slab and returns where: an operation's
+// Metadata is a pointer, so neither boxing it nor changing it later
+// (its partition, its slave mark, a carried commit's return)
+// allocates, one operation at a time.
+func (b *builder) meta(m opMeta) *opMeta {
+	if len(b.metas) == cap(b.metas) {
+		b.metas = make([]opMeta, 0, metaSlab)
+	}
+	b.metas = append(b.metas, m)
+	return &b.metas[len(b.metas)-1]
 }
 
 // sorted returns the partitions by name, numbering them, and gives each
@@ -281,9 +297,8 @@ func (b *builder) sorted() []*part {
 	procs := map[string]int{}
 	for i := range out {
 		for j := range out[i].ops {
-			m := out[i].ops[j].Metadata.(opMeta)
+			m := out[i].ops[j].Metadata.(*opMeta)
 			m.part = i
-			out[i].ops[j].Metadata = m
 			procs[m.proc] = 0
 		}
 	}
@@ -297,7 +312,7 @@ func (b *builder) sorted() []*part {
 	}
 	for _, p := range out {
 		for j := range p.ops {
-			p.ops[j].ClientId = procs[p.ops[j].Metadata.(opMeta).proc]
+			p.ops[j].ClientId = procs[p.ops[j].Metadata.(*opMeta).proc]
 		}
 	}
 	return out
@@ -426,9 +441,9 @@ func (b *builder) addPull(r *history.Record) {
 		delete(b.carried, k)
 		if r.Err == "" {
 			op := &c.p.ops[c.i]
-			m := op.Metadata.(opMeta)
+			m := op.Metadata.(*opMeta)
 			m.seqs = append(m.seqs, r.Seq)
-			op.Return, op.Metadata = b.st.at(r.Seq), m
+			op.Return = b.st.at(r.Seq)
 		}
 	}
 	if r.Err != "" || systemTopic(q.topic) || saysNothing(r) {
@@ -447,9 +462,9 @@ func (b *builder) addPull(r *history.Record) {
 		prev := &p.ops[n-1]
 		if in, ok := prev.Input.(readIn); ok && in.offset == r.QueueOffset {
 			if po, ok := prev.Output.(readOut); ok && po.status == out.status && len(po.msgs) == 0 {
-				m := prev.Metadata.(opMeta)
+				m := prev.Metadata.(*opMeta)
 				prev.Call, prev.Return = b.st.call(r), b.st.at(r.Seq)
-				prev.Metadata = opMeta{proc: m.proc, seqs: []int64{r.Seq}}
+				*m = opMeta{proc: m.proc, seqs: []int64{r.Seq}}
 				b.markSlave(p, n-1, r.BrokerAddr)
 				return
 			}
@@ -496,9 +511,7 @@ func (b *builder) addOffset(r *history.Record) {
 
 func (b *builder) markSlave(p *part, i int, addr string) {
 	if b.isSlave(p.q.broker, addr) {
-		m := p.ops[i].Metadata.(opMeta)
-		m.slave = true
-		p.ops[i].Metadata = m
+		p.ops[i].Metadata.(*opMeta).slave = true
 		p.slave++
 	}
 }
