@@ -44,12 +44,13 @@ func Explain(h *history.History, opts Options) *Explanation {
 	ex := &explainer{ix: buildIndex(h, ns, opts.Group), horizon: horizon,
 		lastSeq: h.Len() - 1, ends: map[*incarnation]*verdict{}, t: &teller{h: h, nodes: ns}}
 	out := &Explanation{Horizon: horizon, FateCounts: map[string]int{},
-		Messages: make([]MessageFate, 0, len(ex.ix.messages))}
+		Messages: make([]MessageFate, 0, len(ex.ix.heads))}
 	for _, f := range Fates {
 		out.FateCounts[string(f)] = 0
 	}
-	for _, m := range ex.ix.messages {
-		mf := ex.message(m)
+	var scratch message
+	for k := range ex.ix.heads {
+		mf := ex.message(ex.ix.expand(k, &scratch))
 		out.Messages = append(out.Messages, mf)
 		out.FateCounts[string(mf.Fate)]++
 	}
@@ -143,17 +144,17 @@ func (ex *explainer) facts(m *message) MessageFate {
 		mf.Status, mf.Err, mf.MsgID, mf.OffsetMsgID = r.Status, r.Err, r.MsgID, r.OffsetMsgID
 	}
 	if s := ex.surviving(m); len(s) > 0 {
-		mf.Placement = ex.placement(ex.ackedCopy(s, mf))
+		mf.Placement = ex.placement(ex.ackedCopy(m, s, mf))
 	} else if len(m.stored) > 0 {
-		mf.Placement = ex.placement(ex.ackedCopy(m.stored, mf))
+		mf.Placement = ex.placement(ex.ackedCopy(m, m.stored, mf))
 	}
 	return mf
 }
 
 // ackedCopy is the copy at the position send() reported, else the first.
-func (ex *explainer) ackedCopy(copies []int, mf MessageFate) int {
+func (ex *explainer) ackedCopy(m *message, copies []int, mf MessageFate) int {
 	if mf.Status != "" {
-		ret := ex.ix.rec(ex.lastReturnOf(mf.Key))
+		ret := ex.ix.rec(ex.lastReturn(m))
 		for _, i := range copies {
 			if r := ex.ix.rec(i); r.Broker == ret.Broker && r.QueueID == ret.QueueID && r.QueueOffset == ret.QueueOffset {
 				return i
@@ -162,9 +163,6 @@ func (ex *explainer) ackedCopy(copies []int, mf MessageFate) int {
 	}
 	return copies[0]
 }
-
-// lastReturnOf is lastReturn by key.
-func (ex *explainer) lastReturnOf(key string) int { return ex.lastReturn(ex.ix.byKey[key]) }
 
 // lastReturn is the last SendReturn of the key, or -1; an acknowledged
 // return wins over a later exception (an application resend after a
