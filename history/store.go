@@ -137,6 +137,15 @@ func (h *History) Append(r Record) {
 	*c = h.pack(*c, &r, int64(len(h.offs)-1))
 }
 
+// Seal frees what only appending needs: the map from each distinct
+// string to its id (~30 bytes a string, three strings a message), and
+// the cache in front of it. Call it when the run has ended; an Append
+// after it still works, rebuilding the map first.
+func (h *History) Seal() {
+	h.ids = nil
+	h.cache = idCache{}
+}
+
 // Len is the number of records.
 func (h *History) Len() int {
 	if h == nil {
@@ -289,6 +298,15 @@ func (h *History) id(s string) uint64 {
 func (h *History) intern(s string) uint64 {
 	if id, ok := h.ids[s]; ok {
 		return uint64(id)
+	}
+	if h.ids == nil && len(h.strs) > 0 { // Seal dropped it
+		h.ids = make(map[string]uint32, len(h.strs))
+		for id, t := range h.strs {
+			h.ids[t] = uint32(id)
+		}
+		if id, ok := h.ids[s]; ok {
+			return uint64(id)
+		}
 	}
 	if h.ids == nil {
 		h.ids = map[string]uint32{"": 0}
