@@ -57,7 +57,8 @@ func checkLinearizability(h *history.History, opt LinearOptions) (LinearResult, 
 	if opt.Timeout <= 0 {
 		return LinearResult{}, fmt.Errorf("check: linearizability needs a timeout > 0, got %v", opt.Timeout)
 	}
-	parts := buildOps(h)
+	parts := buildOps(h, true)
+	var full []*part // every operation, built only to explain an illegal register
 	single := model(1)
 	single.Partition = nil
 	res := LinearResult{Partitions: make([]PartitionResult, 0, len(parts))}
@@ -73,10 +74,16 @@ func checkLinearizability(h *history.History, opt LinearOptions) (LinearResult, 
 			timedOut[p.kind] = append(timedOut[p.kind], p.name)
 		case porcupine.Illegal:
 			v = Fail
+			if p.unread > 0 {
+				if full == nil {
+					full = buildOps(h, false)
+				}
+				p = fullPart(full, p)
+			}
 			outs[p.kind].Violations = append(outs[p.kind].Violations, explain(single, p, opt.Timeout))
 			illegal = append(illegal, p)
 		}
-		res.Partitions = append(res.Partitions, PartitionResult{Kind: p.kind, Name: p.name, Ops: len(p.ops), Result: v})
+		res.Partitions = append(res.Partitions, PartitionResult{Kind: p.kind, Name: p.name, Ops: p.size(), Result: v})
 	}
 	for _, kind := range []string{"log", "offset"} {
 		o := outs[kind]
@@ -98,6 +105,17 @@ func checkLinearizability(h *history.History, opt LinearOptions) (LinearResult, 
 	path, err := visualize(h, illegal, opt)
 	res.Visualization = path
 	return res, err
+}
+
+// fullPart is p's partition among full, the same partitions with every
+// operation kept.
+func fullPart(full []*part, p *part) *part {
+	for _, f := range full {
+		if f.kind == p.kind && f.name == p.name {
+			return f
+		}
+	}
+	panic(fmt.Sprintf("check: partition %s %s missing from the full build", p.kind, p.name))
 }
 
 // explain turns an illegal partition into a violation: the classified

@@ -113,7 +113,15 @@ type part struct {
 	slave int
 	// restarted: the broker's process started or exited (registers only).
 	restarted bool
+	// unread counts the commits left out of ops because they were called
+	// after the register's last read returned (see observedCommits);
+	// the partition has len(ops)+unread operations.
+	unread int
 }
+
+// size is the partition's number of operations, left-out commits
+// included.
+func (p *part) size() int { return len(p.ops) + p.unread }
 
 // attempt is one send attempt not yet resolved.
 type attempt struct {
@@ -147,6 +155,9 @@ type builder struct {
 	unclaimed map[storeKey][]int64
 	anyStored bool
 	metas     []opMeta // the slab meta fills
+	// readUntil, when not nil, is each register's last read's return:
+	// commits called after it are counted, not kept (skipUnread).
+	readUntil map[partKey]int64
 }
 
 type storeKey struct {
@@ -167,7 +178,14 @@ type (
 
 // buildOps reads the history twice: first what sends and brokers reveal
 // (topics, master addresses, broker processes), then the operations.
-func buildOps(h *history.History) []*part {
+//
+// With skipUnread, a register's commits called after its last read has
+// returned are counted (part.unread), not kept: checkPartition would drop
+// them anyway (observedCommits), and a consumer commits every 5 s per
+// queue for as long as it runs, so in a long run they are most of the
+// operations. Explaining an illegal register needs them all: build again
+// without skipUnread.
+func buildOps(h *history.History, skipUnread bool) []*part {
 	b := &builder{st: newStamper(h), parts: map[partKey]*part{}, topics: map[string]string{},
 		masters: map[string]map[string]bool{}, brokerOf: map[string]string{},
 		replicas: map[copyCoord]bool{}, open: map[string][]attempt{}, sendCall: map[string]int64{},
@@ -177,6 +195,15 @@ func buildOps(h *history.History) []*part {
 		b.learn(&rec) // the kinds learn reads
 	}
 	b.claimAcknowledged(h)
+	if skipUnread {
+		b.readUntil = map[partKey]int64{}
+		for _, rec := range h.AllOf(history.OffsetRead) {
+			if r := &rec; r.Kind == history.OffsetRead && r.Err == "" {
+				k := partKey{"offset", r.Group, b.queue(r)}
+				b.readUntil[k] = max(b.readUntil[k], b.st.at(r.Seq))
+			}
+		}
+	}
 	for _, rec := range h.All() {
 		b.add(&rec)
 	}
@@ -501,12 +528,32 @@ func (b *builder) addOffset(r *history.Record) {
 		if r.Start > 0 || r.CallSeq > 0 {
 			call = b.st.call(r)
 		}
+		if b.unread(r, q, call) {
+			p.unread++
+			if b.isSlave(p.q.broker, r.BrokerAddr) {
+				p.slave++
+			}
+			if r.Detail == "pull" && r.Err == "" {
+				delete(b.carried, pullKey{r.Proc, r.Group, q}) // as a newer commit would replace it
+			}
+			return
+		}
 		i = b.op(p, r.Proc, commitIn{r.Offset}, noOut{}, call, b.st.infinity, r.Seq)
 		if r.Detail == "pull" && r.Err == "" {
 			b.carried[pullKey{r.Proc, r.Group, q}] = opRef{p, i}
 		}
 	}
 	b.markSlave(p, i, r.BrokerAddr)
+}
+
+// unread reports whether a commit called at call is left out: no read of
+// its register returns after it (observedCommits).
+func (b *builder) unread(r *history.Record, q qid, call int64) bool {
+	if b.readUntil == nil {
+		return false
+	}
+	last, ok := b.readUntil[partKey{"offset", r.Group, q}]
+	return !ok || call > last
 }
 
 func (b *builder) markSlave(p *part, i int, addr string) {
