@@ -85,12 +85,12 @@ type index struct {
 	entCat []recCat
 	// Once built: message k's records are seqs[start[k]:start[k+1]] (in
 	// record order), cats their lists.
-	start []int32
-	seqs  []int32
-	cats  []recCat
-	procs    map[string]*process
-	queues   *queues
-	nodes    *nodes
+	start  []int32
+	seqs   []int32
+	cats   []recCat
+	procs  map[string]*process
+	queues *queues
+	nodes  *nodes
 	// at finds the key stored at a host's queue position, for Lost
 	// records that name the position without the key; nil when no Lost
 	// record does (a map entry per copy is most of the index otherwise).
