@@ -18,12 +18,12 @@ func (l *ledger) observeDeliver(r *history.Record) {
 	k := gk{r.Group, r.Key}
 	st := l.got[k]
 	if st == nil {
-		l.got[k] = &delivered{first: d, last: d, n: 1}
+		l.got[k] = &delivered{firstAt: d.at, firstSeq: d.seq, last: d, n: 1}
 	} else {
 		cause, evidence, why := l.dupCause(k, st.last, d)
 		l.dups = append(l.dups, Violation{
 			Property: NoDuplicates, Key: r.Key, Group: r.Group, Queue: d.q.String(), Cause: cause,
-			Seqs:   seqs(append([]int64{st.first.seq, st.last.seq, d.seq}, evidence...)...),
+			Seqs:   seqs(append([]int64{st.firstSeq, st.last.seq, d.seq}, evidence...)...),
 			Reason: fmt.Sprintf("delivery %d of %q to %s at %v (#%d): %s", st.n+1, r.Key, r.Group, r.At, r.Seq, why),
 		})
 		l.dupCauses[k] = append(l.dupCauses[k], cause)

@@ -169,11 +169,11 @@ func (j *judgement) judgeCopy(g string, m *message) {
 	}
 	v := Violation{Key: m.key, Group: g}
 	if got := j.l.got[gk{g, m.key}]; got != nil {
-		if j.opt.LivenessBound > 0 && got.first.at > deadline {
+		if j.opt.LivenessBound > 0 && got.firstAt > deadline {
 			v.Queue = q.String()
-			v.Property, v.Cause, v.Seqs = Liveness, CauseLate, seqs(ack.Seq, got.first.seq)
+			v.Property, v.Cause, v.Seqs = Liveness, CauseLate, seqs(ack.Seq, got.firstSeq)
 			v.Reason = fmt.Sprintf("%s; first delivered to %s at %v (#%d), %v after the deadline %v",
-				head(), g, got.first.at, got.first.seq, got.first.at-deadline, deadline)
+				head(), g, got.firstAt, got.firstSeq, got.firstAt-deadline, deadline)
 			j.live.Violations = append(j.live.Violations, v)
 		}
 		return

@@ -31,14 +31,16 @@ type (
 	gk struct{ group, key string }
 )
 
-// storedCopy is one Stored record of a message.
+// storedCopy is one Stored record of a message. Its queue is an index
+// into ledger.qids (a message has a copy per broker host, and a run a
+// few dozen queues: 4 bytes, not a 40-byte qid, per copy).
 type storedCopy struct {
 	seq     int64
 	proc    string
-	q       qid
 	offset  int64
-	replica bool
 	lostSeq int64 // -1 while not lost
+	q       int32
+	replica bool
 }
 
 // message is everything the history says about one key.
@@ -98,10 +100,13 @@ type delivery struct {
 	attempt int
 }
 
-// delivered is one group's deliveries of one key.
+// delivered is one group's deliveries of one key: when and where the
+// first was (all a judge reads of it), the last, and how many.
 type delivered struct {
-	first, last delivery
-	n           int
+	firstAt  time.Duration
+	firstSeq int64
+	last     delivery
+	n        int
 }
 
 // groupInfo is what the history shows about one consumer group.
@@ -138,6 +143,8 @@ type ledger struct {
 	pulledTo   map[gq]position // pull from the highest offset
 	reconsume  map[gk]int64    // last RECONSUME_LATER
 	copyAt     map[copyCoord]copyIndex
+	qids       []qid         // the queues storedCopy.q indexes
+	qidx       map[qid]int32 // qids' index
 
 	order       map[gq]*orderState
 	dups        []Violation
@@ -181,7 +188,7 @@ func newLedger(orderly []string, n int, k keys) *ledger {
 		owned: map[owner]map[qid]bool{}, ownedBy: map[string][]owner{}, ownerCount: map[gq]int{},
 		ownChange: map[gq]int64{}, committed: map[gq]position{}, pulledTo: map[gq]position{},
 		reconsume: map[gk]int64{},
-		order:     map[gq]*orderState{}, dupCauses: map[gk][]Cause{},
+		order:     map[gq]*orderState{}, dupCauses: map[gk][]Cause{}, qidx: map[qid]int32{},
 	}
 	for _, g := range orderly {
 		l.orderly[g] = true
@@ -212,6 +219,17 @@ func (l *ledger) topicOf(r *history.Record) string {
 
 func (l *ledger) queueOf(r *history.Record) qid {
 	return qid{topic: l.topicOf(r), broker: r.Broker, queue: r.QueueID}
+}
+
+// qref is q's index in l.qids, adding it if new.
+func (l *ledger) qref(q qid) int32 {
+	i, ok := l.qidx[q]
+	if !ok {
+		i = int32(len(l.qids))
+		l.qids = append(l.qids, q)
+		l.qidx[q] = i
+	}
+	return i
 }
 
 // observe folds one record into the ledger.
@@ -291,7 +309,7 @@ func (l *ledger) observeStored(r *history.Record) {
 	if m.topic == "" {
 		m.topic = r.Topic
 	}
-	c := storedCopy{seq: r.Seq, proc: r.Proc, q: l.queueOf(r), offset: r.QueueOffset,
+	c := storedCopy{seq: r.Seq, proc: r.Proc, q: l.qref(l.queueOf(r)), offset: r.QueueOffset,
 		replica: r.Detail == "replica", lostSeq: -1}
 	m.copies = append(m.copies, c)
 	if l.copyAt != nil {
@@ -315,7 +333,7 @@ func (l *ledger) observeLost(r *history.Record) {
 	}
 	if m := l.msgs[l.keys.of(r)]; r.Key != "" && m != nil {
 		for i, c := range m.copies {
-			if c.q.broker == r.Broker && c.q.queue == r.QueueID && c.offset == r.QueueOffset &&
+			if q := l.qids[c.q]; q.broker == r.Broker && q.queue == r.QueueID && c.offset == r.QueueOffset &&
 				(r.Proc == "" || r.Proc == c.proc) {
 				mark(m, i)
 			}
@@ -340,7 +358,7 @@ func (l *ledger) observeLost(r *history.Record) {
 // built on the first Lost record without a Key, so histories without such
 // records never pay for it.
 func (l *ledger) index(ci copyIndex, c storedCopy) {
-	k := copyCoord{c.proc, c.q, c.offset}
+	k := copyCoord{c.proc, l.qids[c.q], c.offset}
 	if old, ok := l.copyAt[k]; !ok || old.seq < ci.seq {
 		l.copyAt[k] = ci
 	}

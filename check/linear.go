@@ -57,7 +57,8 @@ func checkLinearizability(h *history.History, opt LinearOptions) (LinearResult, 
 	if opt.Timeout <= 0 {
 		return LinearResult{}, fmt.Errorf("check: linearizability needs a timeout > 0, got %v", opt.Timeout)
 	}
-	parts := buildOps(h)
+	parts := buildOps(h, true)
+	var full []*part // every operation, built only to explain an illegal register
 	single := model(1)
 	single.Partition = nil
 	res := LinearResult{Partitions: make([]PartitionResult, 0, len(parts))}
@@ -73,10 +74,16 @@ func checkLinearizability(h *history.History, opt LinearOptions) (LinearResult, 
 			timedOut[p.kind] = append(timedOut[p.kind], p.name)
 		case porcupine.Illegal:
 			v = Fail
+			if p.unread > 0 {
+				if full == nil {
+					full = buildOps(h, false)
+				}
+				p = fullPart(full, p)
+			}
 			outs[p.kind].Violations = append(outs[p.kind].Violations, explain(single, p, opt.Timeout))
 			illegal = append(illegal, p)
 		}
-		res.Partitions = append(res.Partitions, PartitionResult{Kind: p.kind, Name: p.name, Ops: len(p.ops), Result: v})
+		res.Partitions = append(res.Partitions, PartitionResult{Kind: p.kind, Name: p.name, Ops: p.size(), Result: v})
 	}
 	for _, kind := range []string{"log", "offset"} {
 		o := outs[kind]
@@ -100,6 +107,17 @@ func checkLinearizability(h *history.History, opt LinearOptions) (LinearResult, 
 	return res, err
 }
 
+// fullPart is p's partition among full, the same partitions with every
+// operation kept.
+func fullPart(full []*part, p *part) *part {
+	for _, f := range full {
+		if f.kind == p.kind && f.name == p.name {
+			return f
+		}
+	}
+	panic(fmt.Sprintf("check: partition %s %s missing from the full build", p.kind, p.name))
+}
+
 // explain turns an illegal partition into a violation: the classified
 // cause, and the operation the longest linearizable prefix cannot take.
 func explain(m porcupine.Model, p *part, timeout time.Duration) Violation {
@@ -111,7 +129,7 @@ func explain(m porcupine.Model, p *part, timeout time.Duration) Violation {
 	reason := fmt.Sprintf("the %d operations on %s fit no %s", len(p.ops), p.name, spec)
 	if res, info := porcupine.CheckOperationsVerbose(m, p.ops, timeout); res == porcupine.Illegal {
 		if op, n, ok := culprit(p.ops, info); ok {
-			meta := op.Metadata.(opMeta)
+			meta := op.Metadata.(*opMeta)
 			reason += fmt.Sprintf("; after %d operations none can be followed by %s (%s)", n, describeOp(op.Input, op.Output), meta)
 			v.Seqs = append(v.Seqs, meta.seqs...)
 		}
@@ -120,7 +138,7 @@ func explain(m porcupine.Model, p *part, timeout time.Duration) Violation {
 		v.Cause = CauseSlaveRead
 		reason += fmt.Sprintf("; operations served by a slave address: %d", p.slave)
 		for _, op := range p.ops {
-			if m := op.Metadata.(opMeta); m.slave {
+			if m := op.Metadata.(*opMeta); m.slave {
 				v.Seqs = append(v.Seqs, m.seqs...)
 			}
 		}
@@ -187,9 +205,9 @@ func visualize(h *history.History, illegal []*part, opt LinearOptions) (string, 
 	procs := map[string]int{}
 	for i, p := range illegal {
 		for _, op := range p.ops {
-			m := op.Metadata.(opMeta)
+			m := *op.Metadata.(*opMeta) // a copy: the partitions keep their numbers
 			m.part = i
-			op.Metadata = m
+			op.Metadata = &m
 			ops = append(ops, op)
 			procs[m.proc] = 0
 		}
@@ -203,7 +221,7 @@ func visualize(h *history.History, illegal []*part, opt LinearOptions) (string, 
 		procs[p] = i
 	}
 	for i := range ops {
-		ops[i].ClientId = procs[ops[i].Metadata.(opMeta).proc]
+		ops[i].ClientId = procs[ops[i].Metadata.(*opMeta).proc]
 	}
 	m := model(len(illegal))
 	res, info := porcupine.CheckOperationsVerbose(m, ops, opt.Timeout)

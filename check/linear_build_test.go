@@ -1,6 +1,11 @@
 package check
 
 import (
+	"maps"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -41,7 +46,7 @@ func slavePulls(n int, status string, off int64) []history.Record {
 
 func logOps(t *testing.T, h *history.History) *part {
 	t.Helper()
-	for _, p := range buildOps(h) {
+	for _, p := range buildOps(h, false) {
 		if p.kind == "log" {
 			return p
 		}
@@ -105,5 +110,60 @@ func TestPendingAttemptsSettledByStore(t *testing.T) {
 	}
 	if len(keys) != 2 || keys[0] != "k0" || keys[1] != "k2" {
 		t.Errorf("appends %v, want [k0 k2]: the refused k1 was never stored, so it appends nothing", keys)
+	}
+}
+
+// TestSkipUnreadKeepsObservedCommits: building without the commits no
+// read observes gives the same partitions, the same sizes, and for each
+// register exactly the operations observedCommits keeps of the full
+// build (so checkPartition sees the same list either way).
+func TestSkipUnreadKeepsObservedCommits(t *testing.T) {
+	names, err := filepath.Glob(filepath.Join("testdata", "*.jsonl"))
+	if err != nil || len(names) == 0 {
+		t.Fatal("no test histories", err)
+	}
+	unread, kept := 0, 0
+	defer func() {
+		if unread == 0 || kept == 0 {
+			t.Errorf("the histories left out %d commits and kept %d register operations: the test shows nothing", unread, kept)
+		}
+	}()
+	commits := func(group string, off int64, detail string) history.Record {
+		return history.Record{Kind: history.OffsetCommit, Proc: "c", Group: group, Topic: "T", Broker: "broker-a",
+			BrokerAddr: "master-a:10911", Offset: off, Detail: detail}
+	}
+	pull := history.Record{Kind: history.Pull, Proc: "c", Group: "g", Topic: "T", Broker: "broker-a",
+		BrokerAddr: "master-a:10911", QueueOffset: 0, NextOffset: 0, Status: "NO_NEW_MSG"}
+	read := history.Record{Kind: history.OffsetRead, Proc: "c", Group: "g", Topic: "T", Broker: "broker-a", Offset: 4}
+	made := history.New(0)
+	for _, r := range []history.Record{commits("g", 3, "oneway"), commits("g", 4, "pull"), read,
+		commits("g", 6, "pull"), pull, pull, commits("g", 7, "oneway"), commits("g2", 1, "oneway")} {
+		made.Add(r)
+	}
+	hs := map[string]*history.History{"made": made}
+	for _, name := range names {
+		hs[name] = readHistory(t, strings.TrimSuffix(filepath.Base(name), ".jsonl"))
+	}
+	for _, name := range slices.Sorted(maps.Keys(hs)) {
+		h := hs[name]
+		full, skip := buildOps(h, false), buildOps(h, true)
+		if len(full) != len(skip) {
+			t.Fatalf("%s: %d partitions, %d with skipUnread", name, len(full), len(skip))
+		}
+		for i, f := range full {
+			s := skip[i]
+			if f.kind != s.kind || f.name != s.name || f.size() != s.size() || f.slave != s.slave || f.restarted != s.restarted {
+				t.Errorf("%s: partition %s %s (%d ops) vs %s %s (%d)", name, f.kind, f.name, f.size(), s.kind, s.name, s.size())
+				continue
+			}
+			want := f.ops
+			if f.kind == "offset" {
+				want = observedCommits(f.ops)
+				unread, kept = unread+s.unread, kept+len(s.ops)
+			}
+			if len(want) != len(s.ops) || (len(want) > 0 && !reflect.DeepEqual(want, s.ops)) {
+				t.Errorf("%s: %s: operations differ:\n%v\n%v", name, s.name, want, s.ops)
+			}
+		}
 	}
 }

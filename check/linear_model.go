@@ -186,7 +186,7 @@ type opMeta struct {
 	slave bool
 }
 
-func (m opMeta) String() string {
+func (m *opMeta) String() string {
 	refs := make([]string, len(m.seqs))
 	for i, s := range m.seqs {
 		refs[i] = fmt.Sprintf("#%d", s)
@@ -205,7 +205,7 @@ func model(parts int) porcupine.Model {
 		Partition: func(ops []porcupine.Operation) [][]porcupine.Operation {
 			out := make([][]porcupine.Operation, parts)
 			for _, op := range ops {
-				p := op.Metadata.(opMeta).part
+				p := op.Metadata.(*opMeta).part
 				out[p] = append(out[p], op)
 			}
 			return out
@@ -216,7 +216,7 @@ func model(parts int) porcupine.Model {
 		Hash:                      func(s any) uint64 { return s.(lstate).hash() },
 		DescribeOperation:         describeOp,
 		DescribeState:             describeState,
-		DescribeOperationMetadata: func(m any) string { return m.(opMeta).String() },
+		DescribeOperationMetadata: func(m any) string { return m.(*opMeta).String() },
 	}
 }
 

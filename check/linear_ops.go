@@ -2,6 +2,7 @@ package check
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -17,20 +18,49 @@ import (
 // returns never share a stamp, and two records at the same virtual time
 // keep their order (LIBRARIES.md §1 rule 6). Pending operations return at
 // infinity, after every record.
+//
+// A run's history has every Seq equal to its index and its times in
+// order; the stamper then keeps only every stampEvery-th time and reads
+// the others from the history (16 bytes a record otherwise, held through
+// the whole check). A hand-made history that breaks either keeps them
+// all.
 type stamper struct {
-	ats      []time.Duration
-	seqs     []int64
+	h       *history.History
+	sampled []time.Duration // At of records 0, stampEvery, 2·stampEvery, ...
+	ats     []time.Duration // nil when sampled
+	seqs    []int64
+	// infinity is after every record's stamp.
 	infinity int64
 }
 
+// stampEvery is the sampling stride of stamper.sampled.
+const stampEvery = 64
+
 func newStamper(h *history.History) stamper {
-	s := stamper{ats: make([]time.Duration, h.Len()), seqs: make([]int64, h.Len())}
+	s := stamper{h: h}
+	ordered := true
+	prev := time.Duration(math.MinInt64)
 	for i, r := range h.All() {
-		s.ats[i], s.seqs[i] = r.At, r.Seq
+		if r.Seq != int64(i) || r.At < prev {
+			ordered = false
+			break
+		}
+		prev = r.At
+	}
+	if ordered {
+		s.sampled = make([]time.Duration, 0, h.Len()/stampEvery+1)
+		for i := 0; i < h.Len(); i += stampEvery {
+			s.sampled = append(s.sampled, h.At(i))
+		}
+	} else {
+		s.ats, s.seqs = make([]time.Duration, h.Len()), make([]int64, h.Len())
+		for i, r := range h.All() {
+			s.ats[i], s.seqs[i] = r.At, r.Seq
+		}
 	}
 	last := int64(-1)
-	if n := len(s.seqs); n > 0 {
-		last = s.seqs[n-1]
+	if n := h.Len(); n > 0 {
+		last = h.Seq(n - 1)
 	}
 	s.infinity = 2*last + 8
 	return s
@@ -48,11 +78,29 @@ func (s stamper) call(r *history.Record) int64 {
 	if r.CallSeq > 0 {
 		return min(2*r.CallSeq+1, c)
 	}
-	i := sort.Search(len(s.ats), func(i int) bool { return s.ats[i] >= r.Start })
-	if i < len(s.seqs) {
-		c = min(c, 2*s.seqs[i]+1)
+	if s.sampled == nil {
+		i := sort.Search(len(s.ats), func(i int) bool { return s.ats[i] >= r.Start })
+		if i < len(s.seqs) {
+			c = min(c, 2*s.seqs[i]+1)
+		}
+		return c
+	}
+	if i := s.firstAtOrAfter(r.Start); i < s.h.Len() {
+		c = min(c, 2*int64(i)+1)
 	}
 	return c
+}
+
+// firstAtOrAfter is the first record at or after t (Len if none), in an
+// ordered history: the sampled times bound it to one stride, which is
+// searched in the history.
+func (s stamper) firstAtOrAfter(t time.Duration) int {
+	j := sort.Search(len(s.sampled), func(j int) bool { return s.sampled[j] >= t })
+	if j == 0 {
+		return 0
+	}
+	lo, hi := (j-1)*stampEvery+1, min(j*stampEvery, s.h.Len())
+	return lo + sort.Search(hi-lo, func(k int) bool { return s.h.At(lo+k) >= t })
 }
 
 // part is one partition: a queue log or a committed-offset register.
@@ -65,7 +113,15 @@ type part struct {
 	slave int
 	// restarted: the broker's process started or exited (registers only).
 	restarted bool
+	// unread counts the commits left out of ops because they were called
+	// after the register's last read returned (see observedCommits);
+	// the partition has len(ops)+unread operations.
+	unread int
 }
+
+// size is the partition's number of operations, left-out commits
+// included.
+func (p *part) size() int { return len(p.ops) + p.unread }
 
 // attempt is one send attempt not yet resolved.
 type attempt struct {
@@ -98,6 +154,10 @@ type builder struct {
 	// brokers' ground truth at all.
 	unclaimed map[storeKey][]int64
 	anyStored bool
+	metas     []opMeta // the slab meta fills
+	// readUntil, when not nil, is each register's last read's return:
+	// commits called after it are counted, not kept (skipUnread).
+	readUntil map[partKey]int64
 }
 
 type storeKey struct {
@@ -118,7 +178,14 @@ type (
 
 // buildOps reads the history twice: first what sends and brokers reveal
 // (topics, master addresses, broker processes), then the operations.
-func buildOps(h *history.History) []*part {
+//
+// With skipUnread, a register's commits called after its last read has
+// returned are counted (part.unread), not kept: checkPartition would drop
+// them anyway (observedCommits), and a consumer commits every 5 s per
+// queue for as long as it runs, so in a long run they are most of the
+// operations. Explaining an illegal register needs them all: build again
+// without skipUnread.
+func buildOps(h *history.History, skipUnread bool) []*part {
 	b := &builder{st: newStamper(h), parts: map[partKey]*part{}, topics: map[string]string{},
 		masters: map[string]map[string]bool{}, brokerOf: map[string]string{},
 		replicas: map[copyCoord]bool{}, open: map[string][]attempt{}, sendCall: map[string]int64{},
@@ -128,6 +195,15 @@ func buildOps(h *history.History) []*part {
 		b.learn(&rec) // the kinds learn reads
 	}
 	b.claimAcknowledged(h)
+	if skipUnread {
+		b.readUntil = map[partKey]int64{}
+		for _, rec := range h.AllOf(history.OffsetRead) {
+			if r := &rec; r.Kind == history.OffsetRead && r.Err == "" {
+				k := partKey{"offset", r.Group, b.queue(r)}
+				b.readUntil[k] = max(b.readUntil[k], b.st.at(r.Seq))
+			}
+		}
+	}
 	for _, rec := range h.All() {
 		b.add(&rec)
 	}
@@ -216,8 +292,23 @@ func (b *builder) part(kind, group string, q qid) *part {
 
 func (b *builder) op(p *part, proc string, in, out any, call, ret int64, seqs ...int64) int {
 	p.ops = append(p.ops, porcupine.Operation{Input: in, Output: out, Call: call, Return: ret,
-		Metadata: opMeta{proc: proc, seqs: seqs}})
+		Metadata: b.meta(opMeta{proc: proc, seqs: seqs})})
 	return len(p.ops) - 1
+}
+
+// metaSlab is how many opMeta one allocation of builder.meta holds.
+const metaSlab = 1024
+
+// meta stores m in the current slab and returns where: an operation's
+// Metadata is a pointer, so neither boxing it nor changing it later
+// (its partition, its slave mark, a carried commit's return)
+// allocates, one operation at a time.
+func (b *builder) meta(m opMeta) *opMeta {
+	if len(b.metas) == cap(b.metas) {
+		b.metas = make([]opMeta, 0, metaSlab)
+	}
+	b.metas = append(b.metas, m)
+	return &b.metas[len(b.metas)-1]
 }
 
 // sorted returns the partitions by name, numbering them, and gives each
@@ -233,9 +324,8 @@ func (b *builder) sorted() []*part {
 	procs := map[string]int{}
 	for i := range out {
 		for j := range out[i].ops {
-			m := out[i].ops[j].Metadata.(opMeta)
+			m := out[i].ops[j].Metadata.(*opMeta)
 			m.part = i
-			out[i].ops[j].Metadata = m
 			procs[m.proc] = 0
 		}
 	}
@@ -249,7 +339,7 @@ func (b *builder) sorted() []*part {
 	}
 	for _, p := range out {
 		for j := range p.ops {
-			p.ops[j].ClientId = procs[p.ops[j].Metadata.(opMeta).proc]
+			p.ops[j].ClientId = procs[p.ops[j].Metadata.(*opMeta).proc]
 		}
 	}
 	return out
@@ -378,9 +468,9 @@ func (b *builder) addPull(r *history.Record) {
 		delete(b.carried, k)
 		if r.Err == "" {
 			op := &c.p.ops[c.i]
-			m := op.Metadata.(opMeta)
+			m := op.Metadata.(*opMeta)
 			m.seqs = append(m.seqs, r.Seq)
-			op.Return, op.Metadata = b.st.at(r.Seq), m
+			op.Return = b.st.at(r.Seq)
 		}
 	}
 	if r.Err != "" || systemTopic(q.topic) || saysNothing(r) {
@@ -399,9 +489,9 @@ func (b *builder) addPull(r *history.Record) {
 		prev := &p.ops[n-1]
 		if in, ok := prev.Input.(readIn); ok && in.offset == r.QueueOffset {
 			if po, ok := prev.Output.(readOut); ok && po.status == out.status && len(po.msgs) == 0 {
-				m := prev.Metadata.(opMeta)
+				m := prev.Metadata.(*opMeta)
 				prev.Call, prev.Return = b.st.call(r), b.st.at(r.Seq)
-				prev.Metadata = opMeta{proc: m.proc, seqs: []int64{r.Seq}}
+				*m = opMeta{proc: m.proc, seqs: []int64{r.Seq}}
 				b.markSlave(p, n-1, r.BrokerAddr)
 				return
 			}
@@ -438,6 +528,16 @@ func (b *builder) addOffset(r *history.Record) {
 		if r.Start > 0 || r.CallSeq > 0 {
 			call = b.st.call(r)
 		}
+		if b.unread(r, q, call) {
+			p.unread++
+			if b.isSlave(p.q.broker, r.BrokerAddr) {
+				p.slave++
+			}
+			if r.Detail == "pull" && r.Err == "" {
+				delete(b.carried, pullKey{r.Proc, r.Group, q}) // as a newer commit would replace it
+			}
+			return
+		}
 		i = b.op(p, r.Proc, commitIn{r.Offset}, noOut{}, call, b.st.infinity, r.Seq)
 		if r.Detail == "pull" && r.Err == "" {
 			b.carried[pullKey{r.Proc, r.Group, q}] = opRef{p, i}
@@ -446,11 +546,19 @@ func (b *builder) addOffset(r *history.Record) {
 	b.markSlave(p, i, r.BrokerAddr)
 }
 
+// unread reports whether a commit called at call is left out: no read of
+// its register returns after it (observedCommits).
+func (b *builder) unread(r *history.Record, q qid, call int64) bool {
+	if b.readUntil == nil {
+		return false
+	}
+	last, ok := b.readUntil[partKey{"offset", r.Group, q}]
+	return !ok || call > last
+}
+
 func (b *builder) markSlave(p *part, i int, addr string) {
 	if b.isSlave(p.q.broker, addr) {
-		m := p.ops[i].Metadata.(opMeta)
-		m.slave = true
-		p.ops[i].Metadata = m
+		p.ops[i].Metadata.(*opMeta).slave = true
 		p.slave++
 	}
 }

@@ -55,7 +55,7 @@ func TestSegmentedAgreesWithWhole(t *testing.T) {
 				}
 				in, out = readIn{off}, o
 			}
-			ops = append(ops, porcupine.Operation{Input: in, Output: out, Call: call, Return: ret, Metadata: opMeta{}})
+			ops = append(ops, porcupine.Operation{Input: in, Output: out, Call: call, Return: ret, Metadata: &opMeta{}})
 		}
 		whole := porcupine.CheckOperationsTimeout(single, ops, time.Minute)
 		cut := checkPartition(single, &part{kind: "log", ops: ops}, time.Minute)
@@ -113,7 +113,7 @@ func TestKnownLogAgreesWithPorcupine(t *testing.T) {
 				in = readIn{off}
 			}
 			base += rapid.IntRange(0, 1).Draw(t, "after")
-			ops = append(ops, porcupine.Operation{Input: in, Output: out, Call: call, Return: ret, Metadata: opMeta{}})
+			ops = append(ops, porcupine.Operation{Input: in, Output: out, Call: call, Return: ret, Metadata: &opMeta{}})
 		}
 		fast, ok := checkKnownLog(ops)
 		whole := porcupine.CheckOperationsTimeout(single, ops, time.Minute)
@@ -142,10 +142,10 @@ func TestObservedCommitsKeepVerdict(t *testing.T) {
 					ret = 1 << 40
 				}
 				ops = append(ops, porcupine.Operation{Input: commitIn{int64(rapid.IntRange(0, 3).Draw(t, "commit"))},
-					Output: noOut{}, Call: call, Return: ret, Metadata: opMeta{}})
+					Output: noOut{}, Call: call, Return: ret, Metadata: &opMeta{}})
 			} else {
 				ops = append(ops, porcupine.Operation{Input: fetchIn{}, Output: fetchOut{int64(rapid.IntRange(-1, 3).Draw(t, "read"))},
-					Call: call, Return: ret, Metadata: opMeta{}})
+					Call: call, Return: ret, Metadata: &opMeta{}})
 			}
 		}
 		whole := porcupine.CheckOperationsTimeout(single, ops, time.Minute)

@@ -3,6 +3,7 @@ package check
 import (
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -115,6 +116,29 @@ func TestStamper(t *testing.T) {
 	}
 	if st.infinity <= st.at(4) {
 		t.Error("infinity is not after the last record")
+	}
+}
+
+// TestStamperSampled: in an ordered history the sampled search finds the
+// same first record at or after each time as a search of every record,
+// across strides, repeated times and both ends.
+func TestStamperSampled(t *testing.T) {
+	h := history.New(0)
+	var ats []time.Duration
+	for i := range 5*stampEvery + 7 {
+		at := time.Duration(i / 3 * 10) // three records a tick
+		ats = append(ats, at)
+		h.Add(history.Record{At: at, Kind: history.Step})
+	}
+	st := newStamper(h)
+	if st.sampled == nil {
+		t.Fatal("an ordered history was not sampled")
+	}
+	for at := time.Duration(-5); at <= ats[len(ats)-1]+15; at++ {
+		want := sort.Search(len(ats), func(i int) bool { return ats[i] >= at })
+		if got := st.firstAtOrAfter(at); got != want {
+			t.Fatalf("firstAtOrAfter(%v) = %d, want %d", at, got, want)
+		}
 	}
 }
 

@@ -176,10 +176,10 @@ func Run(ctx context.Context, sc *scenarios.Scenario, a, b Side, opts Options) (
 			p.Changed++
 			c := Changed{Seed: p.Seed, Key: k, AFate: af, BFate: bf}
 			if ma != nil {
-				c.ACause, c.AChain = ma.Cause, ma.Chain
+				c.ACause, c.AChain = ma.Cause, ma.Chain.Lines()
 			}
 			if mb != nil {
-				c.BCause, c.BChain = mb.Cause, mb.Chain
+				c.BCause, c.BChain = mb.Cause, mb.Chain.Lines()
 			}
 			c.Diverge = diverge(c.AChain, c.BChain)
 			res.Changed = append(res.Changed, c)

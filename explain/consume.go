@@ -17,9 +17,7 @@ func (ex *explainer) duplicate(m *message) *verdict {
 	}
 	var first *verdict
 	for k, i := range m.delivers {
-		d := ex.ix.rec(i)
-		chain.add(i, fmt.Sprintf("%s delivered to %s from %s queue %d offset %d (reconsumeTimes %d)",
-			at(d.At), programName(d.Proc), d.Broker, d.QueueID, d.QueueOffset, d.Attempt))
+		chain.record(i, lineRedelivered)
 		if k == 0 {
 			continue
 		}

@@ -1,6 +1,7 @@
 package explain
 
 import (
+	"fmt"
 	"math"
 	"sort"
 	"time"
@@ -16,6 +17,8 @@ type explainer struct {
 	// lastSeq is the last record's seq: "at the horizon".
 	lastSeq int
 	ends    map[*incarnation]*verdict
+	// t writes the chains' lines, when they are read.
+	t *teller
 }
 
 // verdict is a fate's code, grouped cause, reason and chain.
@@ -24,33 +27,7 @@ type verdict struct {
 	chain               steps
 	// lines is chain in time order, made once (verdicts of a program's
 	// end are shared by every message it never sent).
-	lines []string
-}
-
-// step is one sentence of a causal chain, placed by the record it tells.
-type step struct {
-	seq  int
-	text string
-}
-
-// steps is a causal chain under construction.
-type steps []step
-
-// endSeq places a concluding sentence after every record.
-const endSeq = math.MaxInt
-
-func (s *steps) add(seq int, text string) { *s = append(*s, step{seq, text}) }
-
-// sorted is the chain's sentences in record order (stable, so sentences
-// of one record keep the order they were added in).
-func (s steps) sorted() []string {
-	c := append(steps(nil), s...)
-	sort.SliceStable(c, func(i, j int) bool { return c[i].seq < c[j].seq })
-	out := make([]string, len(c))
-	for i, st := range c {
-		out[i] = st.text
-	}
-	return out
+	lines []line
 }
 
 // Explain gives every intended message of h its fate (see the package
@@ -60,17 +37,20 @@ func Explain(h *history.History, opts Options) *Explanation {
 	if horizon == 0 {
 		horizon = lastAt(h)
 	}
+	if h.Len() > math.MaxInt32 {
+		panic(fmt.Sprintf("explain: %d records; a chain's line names a record by an int32", h.Len()))
+	}
 	ns := buildNodes(h, nodeSpecs(h, opts.Cluster))
 	ex := &explainer{ix: buildIndex(h, ns, opts.Group), horizon: horizon,
-		lastSeq: h.Len() - 1, ends: map[*incarnation]*verdict{}}
-	out := &Explanation{Horizon: horizon, FateCounts: map[string]int{}, byKey: map[string]int{},
-		Messages: make([]MessageFate, 0, len(ex.ix.messages))}
+		lastSeq: h.Len() - 1, ends: map[*incarnation]*verdict{}, t: &teller{h: h, nodes: ns}}
+	out := &Explanation{Horizon: horizon, FateCounts: map[string]int{},
+		Messages: make([]MessageFate, 0, len(ex.ix.heads))}
 	for _, f := range Fates {
 		out.FateCounts[string(f)] = 0
 	}
-	for _, m := range ex.ix.messages {
-		mf := ex.message(m)
-		out.byKey[mf.Key] = len(out.Messages)
+	var scratch message
+	for k := range ex.ix.heads {
+		mf := ex.message(ex.ix.expand(k, &scratch))
 		out.Messages = append(out.Messages, mf)
 		out.FateCounts[string(mf.Fate)]++
 	}
@@ -133,9 +113,9 @@ func (ex *explainer) message(m *message) MessageFate {
 		mf.Fate, v = NeverSent, ex.neverSent(m)
 	}
 	if v.lines == nil {
-		v.lines = v.chain.sorted()
+		v.lines = v.chain.sorted(ex.t)
 	}
-	mf.Code, mf.Cause, mf.Reason, mf.Chain = v.code, v.cause, v.reason, v.lines
+	mf.Code, mf.Cause, mf.Reason, mf.Chain = v.code, v.cause, v.reason, Chain{v.lines, ex.t}
 	return mf
 }
 
@@ -164,17 +144,17 @@ func (ex *explainer) facts(m *message) MessageFate {
 		mf.Status, mf.Err, mf.MsgID, mf.OffsetMsgID = r.Status, r.Err, r.MsgID, r.OffsetMsgID
 	}
 	if s := ex.surviving(m); len(s) > 0 {
-		mf.Placement = ex.placement(ex.ackedCopy(s, mf))
+		mf.Placement = ex.placement(ex.ackedCopy(m, s, mf))
 	} else if len(m.stored) > 0 {
-		mf.Placement = ex.placement(ex.ackedCopy(m.stored, mf))
+		mf.Placement = ex.placement(ex.ackedCopy(m, m.stored, mf))
 	}
 	return mf
 }
 
 // ackedCopy is the copy at the position send() reported, else the first.
-func (ex *explainer) ackedCopy(copies []int, mf MessageFate) int {
+func (ex *explainer) ackedCopy(m *message, copies []int, mf MessageFate) int {
 	if mf.Status != "" {
-		ret := ex.ix.rec(ex.lastReturnOf(mf.Key))
+		ret := ex.ix.rec(ex.lastReturn(m))
 		for _, i := range copies {
 			if r := ex.ix.rec(i); r.Broker == ret.Broker && r.QueueID == ret.QueueID && r.QueueOffset == ret.QueueOffset {
 				return i
@@ -183,9 +163,6 @@ func (ex *explainer) ackedCopy(copies []int, mf MessageFate) int {
 	}
 	return copies[0]
 }
-
-// lastReturnOf is lastReturn by key.
-func (ex *explainer) lastReturnOf(key string) int { return ex.lastReturn(ex.ix.byKey[key]) }
 
 // lastReturn is the last SendReturn of the key, or -1; an acknowledged
 // return wins over a later exception (an application resend after a

@@ -267,8 +267,8 @@ func TestRouteQueryOutlivedNameServer(t *testing.T) {
 	add(13*time.Second, history.Record{Kind: history.SendReturn, Proc: "client01/p1", Key: "k", Topic: "t", Err: "java.lang.IllegalStateException: connect failed"})
 	m := Explain(h, Options{}).Message("k")
 	want := "when send() was called at 00:00:10.000, nameserver01 was still up, but the route query took 3s"
-	if !strings.Contains(m.Reason, want) || !strings.Contains(m.Chain[1], "failed after 3s") {
-		t.Errorf("reason %q\nchain %q", m.Reason, m.Chain)
+	if !strings.Contains(m.Reason, want) || !strings.Contains(m.Chain.Lines()[1], "failed after 3s") {
+		t.Errorf("reason %q\nchain %q", m.Reason, m.Chain.Lines())
 	}
 }
 

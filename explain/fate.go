@@ -1,6 +1,7 @@
 package explain
 
 import (
+	"sync"
 	"time"
 
 	"rmqsim/model"
@@ -71,8 +72,9 @@ type MessageFate struct {
 	Cause string `json:"cause"`
 	// Reason is the one-line explanation of this message.
 	Reason string `json:"reason"`
-	// Chain is the causal chain, one plain sentence a step, in time order.
-	Chain []string `json:"chain"`
+	// Chain is the causal chain, one plain sentence a step, in time order
+	// (written out when read: Chain.Lines).
+	Chain Chain `json:"chain"`
 	// Status is the SendResult status, Err the exception send() threw.
 	Status      string `json:"status,omitempty"`
 	Err         string `json:"err,omitempty"`
@@ -104,11 +106,20 @@ type Explanation struct {
 	Messages   []MessageFate  `json:"messages"`
 	FateCounts map[string]int `json:"fate_counts"`
 	Causes     []CauseCount   `json:"causes"`
-	byKey      map[string]int
+	// byKey indexes Messages by key, made at the first Message call (a
+	// run printed whole never needs it).
+	byKey    map[string]int
+	keysOnce sync.Once
 }
 
 // Message returns the fate of key, or nil.
 func (e *Explanation) Message(key string) *MessageFate {
+	e.keysOnce.Do(func() {
+		e.byKey = make(map[string]int, len(e.Messages))
+		for i := range e.Messages {
+			e.byKey[e.Messages[i].Key] = i
+		}
+	})
 	i, ok := e.byKey[key]
 	if !ok {
 		return nil

@@ -1,6 +1,7 @@
 package explain
 
 import (
+	"slices"
 	"strings"
 
 	"rmqsim/history"
@@ -20,6 +21,27 @@ type message struct {
 	delivers []int
 	results  []int
 }
+
+// msgHead is what the index keeps of a key besides its records.
+type msgHead struct {
+	key    string
+	first  int32 // first record naming the key
+	intend int32 // -1 if none
+}
+
+// recCat is the list of message a keyed record belongs to.
+type recCat uint8
+
+const (
+	catCall recCat = iota
+	catAttempt
+	catFail
+	catReturn
+	catStored
+	catLost
+	catDeliver
+	catResult
+)
 
 // incarnation is one run of a process, from ProcStart to its end.
 type incarnation struct {
@@ -48,15 +70,30 @@ func (p *process) current() *incarnation {
 }
 
 // index is everything Explain needs, built in one pass.
+//
+// A key's records are kept compactly, 5 bytes each in one array grouped
+// by key, and made into a message (expand) only while its fate is
+// decided: a message value with its eight lists costs ~300 bytes, and a
+// run has one per intended message.
 type index struct {
-	h        *history.History
-	messages []*message
-	byKey    map[string]*message
-	procs    map[string]*process
-	queues   *queues
-	nodes    *nodes
+	h     *history.History
+	heads []msgHead
+	byKey map[string]int32 // index into heads
+	// While building: each keyed record's message, record and list.
+	entMsg []int32
+	entSeq []int32
+	entCat []recCat
+	// Once built: message k's records are seqs[start[k]:start[k+1]] (in
+	// record order), cats their lists.
+	start  []int32
+	seqs   []int32
+	cats   []recCat
+	procs  map[string]*process
+	queues *queues
+	nodes  *nodes
 	// at finds the key stored at a host's queue position, for Lost
-	// records that name the position without the key.
+	// records that name the position without the key; nil when no Lost
+	// record does (a map entry per copy is most of the index otherwise).
 	at map[position]string
 	// byMsgID finds a message's key (its body, as the programs name it)
 	// from its msgId, for broker records keyed by msgId.
@@ -73,8 +110,14 @@ type position struct {
 
 // buildIndex scans the history once.
 func buildIndex(h *history.History, nodes *nodes, group string) *index {
-	ix := &index{h: h, byKey: make(map[string]*message, h.Len()/10), procs: map[string]*process{},
-		queues: newQueues(), nodes: nodes, at: map[position]string{}, byMsgID: msgIDs(h)}
+	ix := &index{h: h, byKey: make(map[string]int32, h.Len()/10), procs: map[string]*process{},
+		queues: newQueues(), nodes: nodes, byMsgID: msgIDs(h)}
+	for _, r := range h.AllOf(history.Lost) {
+		if r.Kind == history.Lost && r.Key == "" {
+			ix.at = map[position]string{}
+			break
+		}
+	}
 	for i, rec := range h.All() {
 		r := &rec
 		ix.addProc(i, r)
@@ -85,7 +128,66 @@ func buildIndex(h *history.History, nodes *nodes, group string) *index {
 		}
 		ix.addKeyed(i, r, key, group)
 	}
+	ix.group()
 	return ix
+}
+
+// group sorts the keyed records by message (stable: each message's stay
+// in record order) and drops the build arrays.
+func (ix *index) group() {
+	ix.start = make([]int32, len(ix.heads)+1)
+	for _, k := range ix.entMsg {
+		ix.start[k+1]++
+	}
+	for k := range ix.heads {
+		ix.start[k+1] += ix.start[k]
+	}
+	next := slices.Clone(ix.start[:len(ix.heads)])
+	ix.seqs, ix.cats = make([]int32, len(ix.entMsg)), make([]recCat, len(ix.entMsg))
+	for e, k := range ix.entMsg {
+		ix.seqs[next[k]], ix.cats[next[k]] = ix.entSeq[e], ix.entCat[e]
+		next[k]++
+	}
+	ix.entMsg, ix.entSeq, ix.entCat = nil, nil, nil
+}
+
+// expand fills m with message k's records, reusing m's lists.
+func (ix *index) expand(k int, m *message) *message {
+	hd := ix.heads[k]
+	*m = message{key: hd.key, first: int(hd.first), intend: int(hd.intend),
+		calls: m.calls[:0], attempts: m.attempts[:0], fails: m.fails[:0], returns: m.returns[:0],
+		stored: m.stored[:0], lost: m.lost[:0], delivers: m.delivers[:0], results: m.results[:0]}
+	for e := ix.start[k]; e < ix.start[k+1]; e++ {
+		i := int(ix.seqs[e])
+		switch ix.cats[e] {
+		case catCall:
+			m.calls = append(m.calls, i)
+		case catAttempt:
+			m.attempts = append(m.attempts, i)
+		case catFail:
+			m.fails = append(m.fails, i)
+		case catReturn:
+			m.returns = append(m.returns, i)
+		case catStored:
+			m.stored = append(m.stored, i)
+		case catLost:
+			m.lost = append(m.lost, i)
+		case catDeliver:
+			m.delivers = append(m.delivers, i)
+		case catResult:
+			m.results = append(m.results, i)
+		}
+	}
+	return m
+}
+
+// message is the message of key as a new value, or nil.
+func (ix *index) message(key string) *message {
+	k, ok := ix.byKey[key]
+	if !ok {
+		return nil
+	}
+	return ix.expand(int(k), &message{})
 }
 
 // msgIDs maps each msgId the clients recorded to the message's key. A
@@ -177,48 +279,48 @@ func (ix *index) addProc(i int, r *history.Record) {
 }
 
 // msg returns (creating) the message of key, first named by record i.
-func (ix *index) msg(key string, i int) *message {
-	m := ix.byKey[key]
-	if m == nil {
-		m = &message{key: key, first: i, intend: -1}
-		ix.byKey[key] = m
-		ix.messages = append(ix.messages, m)
+func (ix *index) msg(key string, i int) int32 {
+	k, ok := ix.byKey[key]
+	if !ok {
+		k = int32(len(ix.heads))
+		ix.heads = append(ix.heads, msgHead{key: key, first: int32(i), intend: -1})
+		ix.byKey[key] = k
 	}
-	return m
+	return k
+}
+
+// keyed files record i in list c of the message of key.
+func (ix *index) keyed(key string, i int, c recCat) {
+	ix.entMsg = append(ix.entMsg, ix.msg(key, i))
+	ix.entSeq = append(ix.entSeq, int32(i))
+	ix.entCat = append(ix.entCat, c)
 }
 
 func (ix *index) addKeyed(i int, r *history.Record, key string, group string) {
 	switch r.Kind {
 	case history.Intend:
-		if m := ix.msg(r.Key, i); m.intend < 0 {
-			m.intend = i
+		if hd := &ix.heads[ix.msg(r.Key, i)]; hd.intend < 0 {
+			hd.intend = int32(i)
 		}
 	case history.SendCall:
-		m := ix.msg(r.Key, i)
-		m.calls = append(m.calls, i)
+		ix.keyed(r.Key, i, catCall)
 	case history.SendAttempt:
-		m := ix.msg(r.Key, i)
-		m.attempts = append(m.attempts, i)
+		ix.keyed(r.Key, i, catAttempt)
 	case history.SendAttemptFail:
-		m := ix.msg(r.Key, i)
-		m.fails = append(m.fails, i)
+		ix.keyed(r.Key, i, catFail)
 	case history.SendReturn:
-		m := ix.msg(r.Key, i)
-		m.returns = append(m.returns, i)
+		ix.keyed(r.Key, i, catReturn)
 	case history.Stored:
 		ix.addStored(i, r, key)
 	case history.Lost:
-		m := ix.msg(key, i)
-		m.lost = append(m.lost, i)
+		ix.keyed(key, i, catLost)
 	case history.Deliver:
 		if group == "" || r.Group == group {
-			m := ix.msg(r.Key, i)
-			m.delivers = append(m.delivers, i)
+			ix.keyed(r.Key, i, catDeliver)
 		}
 	case history.ConsumeResult:
 		if group == "" || r.Group == group {
-			m := ix.msg(r.Key, i)
-			m.results = append(m.results, i)
+			ix.keyed(r.Key, i, catResult)
 		}
 	}
 }
@@ -229,9 +331,10 @@ func (ix *index) addStored(i int, r *history.Record, key string) {
 	if isSendBackTopic(r.Topic) {
 		return
 	}
-	m := ix.msg(key, i)
-	m.stored = append(m.stored, i)
-	ix.at[position{hostOf(r.Proc), r.Broker, r.QueueID, r.QueueOffset}] = key
+	ix.keyed(key, i, catStored)
+	if ix.at != nil {
+		ix.at[position{hostOf(r.Proc), r.Broker, r.QueueID, r.QueueOffset}] = key
+	}
 }
 
 // queueTopic is the topic of the queue a Deliver came from: Detail names

@@ -30,7 +30,7 @@ func (ex *explainer) neverSent(m *message) *verdict {
 			text += fmt.Sprintf(" (scheduled at %s; the run ended at %s)", at(intent.Start), at(ex.horizon))
 		}
 		return &verdict{code: "program-never-started", cause: text, reason: text,
-			chain: steps{{m.intend, text}}}
+			chain: steps{{seq: m.intend, text: text}}}
 	}
 	v := ex.ends[inc]
 	if v == nil {
@@ -47,7 +47,7 @@ func (ex *explainer) programEnd(name string, inc *incarnation) *verdict {
 	var chain steps
 	chain.add(inc.start, fmt.Sprintf("%s program %s started", at(start.At), name))
 	if inc.lastCall >= 0 {
-		last := ex.ix.byKey[ex.ix.rec(inc.lastCall).Key]
+		last := ex.ix.message(ex.ix.rec(inc.lastCall).Key)
 		sc := ex.callAt(last, inc.lastCall)
 		chain.add(inc.lastCall, fmt.Sprintf("its last send() was for %q:", last.key))
 		ex.sendChain(&chain, sc)
@@ -83,7 +83,7 @@ func (ex *explainer) programEnd(name string, inc *incarnation) *verdict {
 
 // callAt is the send() call of m that record seq started.
 func (ex *explainer) callAt(m *message, seq int) sendCall {
-	for _, sc := range ex.sendCalls(m) {
+	for sc := range ex.sendCalls(m) {
 		if sc.call == seq {
 			return sc
 		}

@@ -17,25 +17,33 @@ type sendCall struct {
 	end      int // first record after the call's window
 }
 
-// sendCalls splits a key's send records by call: each call owns the
+// sendCalls yields a key's send records by call: each call owns the
 // attempts, failures and return recorded before the next call.
-func (ex *explainer) sendCalls(m *message) []sendCall {
-	out := make([]sendCall, len(m.calls))
-	for k, c := range m.calls {
-		end := ex.lastSeq + 1
-		if k+1 < len(m.calls) {
-			end = m.calls[k+1]
+func (ex *explainer) sendCalls(m *message) func(yield func(sendCall) bool) {
+	return func(yield func(sendCall) bool) {
+		for k := range m.calls {
+			if !yield(ex.sendCall(m, k)) {
+				return
+			}
 		}
-		sc := sendCall{call: c, ret: -1, end: end}
-		sc.attempts = within(m.attempts, c, end)
-		sc.fails = within(m.fails, c, end)
-		if rets := within(m.returns, c, end); len(rets) > 0 {
-			sc.ret = rets[0]
-			sc.end = rets[0] + 1
-		}
-		out[k] = sc
 	}
-	return out
+}
+
+// sendCall is the k-th send() call of m.
+func (ex *explainer) sendCall(m *message, k int) sendCall {
+	c := m.calls[k]
+	end := ex.lastSeq + 1
+	if k+1 < len(m.calls) {
+		end = m.calls[k+1]
+	}
+	sc := sendCall{call: c, ret: -1, end: end}
+	sc.attempts = within(m.attempts, c, end)
+	sc.fails = within(m.fails, c, end)
+	if rets := within(m.returns, c, end); len(rets) > 0 {
+		sc.ret = rets[0]
+		sc.end = rets[0] + 1
+	}
+	return sc
 }
 
 // within is the part of sorted seqs with from < seq < to.
@@ -51,41 +59,42 @@ func within(seqs []int, from, to int) []int {
 }
 
 // lastCall is the key's last send() call.
-func (ex *explainer) lastCall(m *message) sendCall {
-	calls := ex.sendCalls(m)
-	return calls[len(calls)-1]
-}
+func (ex *explainer) lastCall(m *message) sendCall { return ex.sendCall(m, len(m.calls)-1) }
 
 // sendChain tells one call: the call, each attempt with its route and
 // failure, the route queries when no attempt was made, and the return.
 func (ex *explainer) sendChain(ch *steps, sc sendCall) {
-	c := ex.ix.rec(sc.call)
-	ch.add(sc.call, fmt.Sprintf("%s %s called send() for %s", at(c.At), programName(c.Proc), c.Topic))
+	ch.record(sc.call, lineCall)
 	if len(sc.attempts) == 0 {
-		ex.routeLines(ch, sc)
+		for _, i := range ex.routesDuring(sc) {
+			ch.route(i, sc.call)
+		}
 	}
 	for _, a := range sc.attempts {
-		r := ex.ix.rec(a)
-		ch.add(a, ex.attemptLine(&r))
+		ch.record(a, lineAttempt)
 	}
 	for _, f := range sc.fails {
-		r := ex.ix.rec(f)
-		ch.add(f, ex.failLine(f, &r))
+		ch.record(f, lineFail)
 	}
 	if sc.ret >= 0 {
-		r := ex.ix.rec(sc.ret)
-		ch.add(sc.ret, returnLine(&r))
+		ch.record(sc.ret, lineReturn)
 	}
+}
+
+// chainSize is about how many lines sendChains gives m (route queries
+// aside), to size a chain once.
+func chainSize(m *message) int {
+	return len(m.calls) + len(m.attempts) + len(m.fails) + len(m.returns)
 }
 
 // sendChains tells every send() call of m.
 func (ex *explainer) sendChains(ch *steps, m *message) {
-	for _, sc := range ex.sendCalls(m) {
+	for sc := range ex.sendCalls(m) {
 		ex.sendChain(ch, sc)
 	}
 }
 
-func (ex *explainer) attemptLine(r *history.Record) string {
+func attemptLine(r *history.Record) string {
 	route := "a cached route"
 	switch {
 	case r.RouteAge < 0 && r.NameServer != "":
@@ -100,9 +109,10 @@ func (ex *explainer) attemptLine(r *history.Record) string {
 	return fmt.Sprintf("%s attempt %d to %s queue %d, chosen from %s", at(r.At), r.Attempt, r.Broker, r.QueueID, route)
 }
 
-func (ex *explainer) failLine(seq int, r *history.Record) string {
+// failLine tells failed attempt seq, with the broker's hosts down then.
+func failLine(ns *nodes, seq int, r *history.Record) string {
 	s := fmt.Sprintf("%s attempt %d failed: %s", at(r.At), r.Attempt, shortErr(r.Err))
-	if down := ex.brokerDown(r.Broker, seq); down != "" {
+	if down := brokerDown(ns, r.Broker, seq); down != "" {
 		s += " (" + down + ")"
 	}
 	return s
@@ -114,26 +124,6 @@ func returnLine(r *history.Record) string {
 	}
 	return fmt.Sprintf("%s send() returned %s: %s queue %d offset %d, msgId %s",
 		at(r.At), r.Status, r.Broker, r.QueueID, r.QueueOffset, r.MsgID)
-}
-
-// routeLines tells the route queries a call made.
-func (ex *explainer) routeLines(ch *steps, sc sendCall) {
-	for _, i := range ex.routesDuring(sc) {
-		r := ex.ix.rec(i)
-		after := ""
-		if took := r.At - ex.ix.rec(sc.call).At; took >= time.Second {
-			after = " after " + age(took)
-		}
-		what := "answered " + r.Status + after
-		if r.Err != "" {
-			what = "failed" + after + ": " + shortErr(r.Err)
-		}
-		ns := "a nameserver"
-		if r.NameServer != "" {
-			ns = hostOf(r.NameServer)
-		}
-		ch.add(i, fmt.Sprintf("%s route query for %s to %s %s", at(r.At), r.Topic, ns, what))
-	}
 }
 
 // routesDuring lists the caller's route queries inside the call.
@@ -283,9 +273,13 @@ func (ex *explainer) nameServerStates(seq int) string {
 // brokerDown describes the broker's down hosts just after seq ("" if
 // all are up).
 func (ex *explainer) brokerDown(broker string, seq int) string {
+	return brokerDown(ex.ix.nodes, broker, seq)
+}
+
+func brokerDown(ns *nodes, broker string, seq int) string {
 	var parts []string
-	for _, n := range ex.ix.nodes.brokerHosts(broker) {
-		if since, why, down := ex.ix.nodes.downAt(n.Host, seq); down {
+	for _, n := range ns.brokerHosts(broker) {
+		if since, why, down := ns.downAt(n.Host, seq); down {
 			parts = append(parts, fmt.Sprintf("%s down since %s (%s)", n.Label(), at(since), why))
 		}
 	}

@@ -71,23 +71,27 @@ func (ex *explainer) storedNotAcked(m *message, surviving []int) *verdict {
 
 // lastCallOrNil is the key's last send() call, nil if it had none.
 func (ex *explainer) lastCallOrNil(m *message) *sendCall {
-	if len(m.calls) == 0 {
-		return nil
+	if sc, ok := ex.lastCallIf(m); ok {
+		return &sc
 	}
-	sc := ex.lastCall(m)
-	return &sc
+	return nil
+}
+
+// lastCallIf is the key's last send() call; ok is false if it had none.
+func (ex *explainer) lastCallIf(m *message) (sc sendCall, ok bool) {
+	if len(m.calls) == 0 {
+		return sc, false
+	}
+	return ex.lastCall(m), true
 }
 
 // storedLines tells where each copy was stored, and each loss.
 func (ex *explainer) storedLines(ch *steps, m *message) {
 	for _, i := range m.stored {
-		r := ex.ix.rec(i)
-		ch.add(i, fmt.Sprintf("%s stored by %s: %s queue %d offset %d (commit log offset %d, %d bytes)",
-			at(r.At), hostOf(r.Proc), r.Broker, r.QueueID, r.QueueOffset, r.CommitLogOffset, r.StoreSize))
+		ch.record(i, lineStored)
 	}
 	for _, i := range m.lost {
-		r := ex.ix.rec(i)
-		ch.add(i, fmt.Sprintf("%s lost on %s: %s", at(r.At), hostOf(r.Proc), exitDetail(r.Detail)))
+		ch.record(i, lineLost)
 	}
 }
 
@@ -120,18 +124,17 @@ func (ex *explainer) ackedLost(m *message) *verdict {
 // consumedOnce explains a message a listener got exactly once.
 func (ex *explainer) consumedOnce(m *message, mf *MessageFate) *verdict {
 	d := ex.ix.rec(m.delivers[0])
-	v := &verdict{code: "consumed-once", cause: "consumed once"}
+	v := &verdict{code: "consumed-once", cause: "consumed once", chain: make(steps, 0, chainSize(m)+1)}
 	ex.sendChains(&v.chain, m)
-	switch sc := ex.lastCallOrNil(m); {
-	case sc == nil:
+	switch sc, ok := ex.lastCallIf(m); {
+	case !ok:
 		v.cause = "consumed once, though no send() call was recorded"
 	case sc.ret < 0:
 		v.cause = "consumed once, though send() never returned"
 	case mf.Status == "":
 		v.cause = "consumed once, though send() threw " + errGroup(mf.Err)
 	}
-	v.chain.add(m.delivers[0], fmt.Sprintf("%s delivered to %s from %s queue %d offset %d", at(d.At),
-		programName(d.Proc), d.Broker, d.QueueID, d.QueueOffset))
+	v.chain.record(m.delivers[0], lineDelivered)
 	v.reason = fmt.Sprintf("consumed by %s at %s from %s queue %d offset %d", programName(d.Proc), at(d.At),
 		d.Broker, d.QueueID, d.QueueOffset)
 	return v

@@ -39,7 +39,7 @@ func writeMessage(w io.Writer, m *MessageFate) {
 		}
 		fmt.Fprintln(w)
 	}
-	for _, line := range m.Chain {
+	for _, line := range m.Chain.Lines() {
 		fmt.Fprintf(w, "    %s\n", line)
 	}
 }

@@ -137,6 +137,15 @@ func (h *History) Append(r Record) {
 	*c = h.pack(*c, &r, int64(len(h.offs)-1))
 }
 
+// Seal frees what only appending needs: the map from each distinct
+// string to its id (~30 bytes a string, three strings a message), and
+// the cache in front of it. Call it when the run has ended; an Append
+// after it still works, rebuilding the map first.
+func (h *History) Seal() {
+	h.ids = nil
+	h.cache = idCache{}
+}
+
 // Len is the number of records.
 func (h *History) Len() int {
 	if h == nil {
@@ -149,6 +158,37 @@ func (h *History) Len() int {
 func (h *History) Record(i int) Record {
 	c := sort.Search(len(h.firsts), func(c int) bool { return h.firsts[c] > i }) - 1
 	return h.unpack(h.chunks[c][h.offs[i]:], int64(i))
+}
+
+// At is record i's At, decoding nothing else.
+func (h *History) At(i int) time.Duration {
+	b := h.head(i)
+	m, p := uvarint(b, 0)
+	if m&(1<<fSeq) != 0 {
+		_, p = uvarint(b, p)
+	}
+	if m&(1<<fAt) == 0 {
+		return 0
+	}
+	u, _ := uvarint(b, p)
+	return time.Duration(unzig(u))
+}
+
+// Seq is record i's Seq, decoding nothing else.
+func (h *History) Seq(i int) int64 {
+	b := h.head(i)
+	m, p := uvarint(b, 0)
+	if m&(1<<fSeq) == 0 {
+		return int64(i)
+	}
+	u, _ := uvarint(b, p)
+	return int64(i) + unzig(u)
+}
+
+// head is the packed bytes of record i onwards.
+func (h *History) head(i int) []byte {
+	c := sort.Search(len(h.firsts), func(c int) bool { return h.firsts[c] > i }) - 1
+	return h.chunks[c][h.offs[i]:]
 }
 
 // Last is the last record; ok is false for an empty history.
@@ -258,6 +298,15 @@ func (h *History) id(s string) uint64 {
 func (h *History) intern(s string) uint64 {
 	if id, ok := h.ids[s]; ok {
 		return uint64(id)
+	}
+	if h.ids == nil && len(h.strs) > 0 { // Seal dropped it
+		h.ids = make(map[string]uint32, len(h.strs))
+		for id, t := range h.strs {
+			h.ids[t] = uint32(id)
+		}
+		if id, ok := h.ids[s]; ok {
+			return uint64(id)
+		}
 	}
 	if h.ids == nil {
 		h.ids = map[string]uint32{"": 0}

@@ -31,6 +31,9 @@ func TestPackedRoundTrip(t *testing.T) {
 		if got := h.Record(i); !reflect.DeepEqual(got, rs[i]) {
 			t.Errorf("Record(%d) = %+v, want %+v", i, got, rs[i])
 		}
+		if at, seq := h.At(i), h.Seq(i); at != rs[i].At || seq != rs[i].Seq {
+			t.Errorf("At(%d), Seq(%d) = %v, %d, want %v, %d", i, i, at, seq, rs[i].At, rs[i].Seq)
+		}
 	}
 	if got := h.Records(); !reflect.DeepEqual(got, rs) {
 		t.Errorf("Records() = %+v", got)
@@ -143,5 +146,26 @@ func TestAllOf(t *testing.T) {
 func TestEveryFieldIsPacked(t *testing.T) {
 	if n := reflect.TypeOf(Record{}).NumField(); n != fStaleSince+1 {
 		t.Fatalf("Record has %d fields but the packed form knows %d: add the new field to pack, unpack and the field bits", n, fStaleSince+1)
+	}
+}
+
+// TestSealThenAppend: after Seal, appending finds the strings already
+// stored (the same ids, so the packed bytes are the same as without
+// Seal) and reads back every record.
+func TestSealThenAppend(t *testing.T) {
+	rs := []Record{{Kind: SendCall, Key: "k1", Proc: "p"}, {Kind: SendReturn, Key: "k2", Proc: "p"}}
+	more := []Record{{Kind: Deliver, Key: "k1", Proc: "q"}, {Kind: Deliver, Key: "k3", Proc: "p"}}
+	a, b := New(0), New(0)
+	for _, r := range rs {
+		a.Add(r)
+		b.Add(r)
+	}
+	a.Seal()
+	for _, r := range more {
+		a.Add(r)
+		b.Add(r)
+	}
+	if !reflect.DeepEqual(a.Records(), b.Records()) || !reflect.DeepEqual(a.chunks, b.chunks) || !reflect.DeepEqual(a.strs, b.strs) {
+		t.Errorf("sealed history differs:\n%+v\n%+v", a.Records(), b.Records())
 	}
 }

@@ -32,6 +32,9 @@ const defaultLinearTimeout = 10 * time.Second
 // the scenario's judge.healAt came (0: not declared or never came).
 func judge(res *Result, facts *historyFacts, healAt time.Duration, visualize string) error {
 	h := res.History
+	// First, so that facts (a map entry or three per message) is garbage
+	// before the judges build their own.
+	res.StoredByBroker = storedByBroker(h, facts)
 	end := time.Duration(res.SimTimeMs) * time.Millisecond
 	cfg := res.Spec.checkConfig(healAt, end)
 	cfg.Linear.VisualizePath = visualize
@@ -57,7 +60,6 @@ func judge(res *Result, facts *historyFacts, healAt time.Duration, visualize str
 	ex := explain.Explain(h, explain.Options{Cluster: res.Cluster, Horizon: end})
 	res.Explanation = ex
 	res.Fates = maps.Clone(ex.FateCounts)
-	res.StoredByBroker = storedByBroker(h, facts)
 	res.Expectations = expectations(res.Spec.Expect, res.Verdicts)
 	return nil
 }

@@ -2,6 +2,7 @@ package client
 
 import (
 	"maps"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -310,7 +311,10 @@ func (c *Instance) FindBrokerAddressInSubscribe(brokerName string, id int64, onl
 	if onlyThisBroker {
 		return "", false, false
 	}
-	first := model.SortedBrokerIDs(addrs)[0]
+	first := int64(math.MaxInt64) // the lowest id: SortedBrokerIDs(addrs)[0], without sorting a copy
+	for id := range addrs {
+		first = min(first, id)
+	}
 	return addrs[first], first != 0, true
 }
 
@@ -320,7 +324,10 @@ func (c *Instance) FindBrokerAddressInAdmin(brokerName string) (addr string, sla
 	if len(addrs) == 0 {
 		return "", false, false
 	}
-	first := model.SortedBrokerIDs(addrs)[0]
+	first := int64(math.MaxInt64) // the lowest id: SortedBrokerIDs(addrs)[0], without sorting a copy
+	for id := range addrs {
+		first = min(first, id)
+	}
 	return addrs[first], first != 0, true
 }
 
