@@ -202,7 +202,7 @@ func (s *Space) readBase(ps *yamlwalk.Problems, root *yamlwalk.Mapping, data []b
 		text = inlineBlock(data, n)
 		s.BaseFile, s.BaseRef, s.BaseLine = s.Path, "inline", n.Line
 	default:
-		ps.Add(n.Line, "scenario", "want a file path or a mapping, got %s", yamlwalk.Describe(n))
+		ps.Add(n.Line, "scenario", "want a file path or a mapping, got %s", scenarios.DescribeNode(n))
 		return
 	}
 	s.Base = string(text)
@@ -417,18 +417,18 @@ func (s *Space) between(ps *yamlwalk.Problems, e *yamlwalk.Mapping) [][]string {
 	var sides [][]string
 	seen := map[string]bool{}
 	for i, side := range n.Content {
-		side = yamlwalk.Resolve(side)
+		side = scenarios.ResolveNode(side)
 		f := fmt.Sprintf("%s[%d]", field, i)
 		if side.Kind != yaml.SequenceNode || len(side.Content) == 0 {
-			ps.Add(side.Line, f, "want a non-empty list of hosts, got %s", yamlwalk.Describe(side))
+			ps.Add(side.Line, f, "want a non-empty list of hosts, got %s", scenarios.DescribeNode(side))
 			return nil
 		}
 		var hosts []string
 		for j, h := range side.Content {
-			h = yamlwalk.Resolve(h)
+			h = scenarios.ResolveNode(h)
 			hf := fmt.Sprintf("%s[%d]", f, j)
 			if _, ok := s.hostsOf()[h.Value]; s.base != nil && (h.Kind != yaml.ScalarNode || !ok) {
-				ps.Add(h.Line, hf, "no host %s in the base scenario", yamlwalk.Describe(h))
+				ps.Add(h.Line, hf, "no host %s in the base scenario", scenarios.DescribeNode(h))
 				return nil
 			}
 			if seen[h.Value] {

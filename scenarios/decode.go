@@ -28,21 +28,23 @@ type decoder struct {
 
 var posType = reflect.TypeOf(Pos{})
 
-// resolve follows aliases (&anchor / *alias).
-func resolve(n *yaml.Node) *yaml.Node {
+// ResolveNode follows aliases (&anchor / *alias). It and IsNullNode,
+// DescribeNode and JoinPath are the YAML helpers every strict reader of
+// the project shares (package yamlwalk too).
+func ResolveNode(n *yaml.Node) *yaml.Node {
 	for n != nil && n.Kind == yaml.AliasNode {
 		n = n.Alias
 	}
 	return n
 }
 
-// isNull reports an absent value: "key:" with nothing, "~" or "null".
-func isNull(n *yaml.Node) bool {
+// IsNullNode reports an absent value: "key:" with nothing, "~" or "null".
+func IsNullNode(n *yaml.Node) bool {
 	return n == nil || (n.Kind == yaml.ScalarNode && n.Tag == "!!null")
 }
 
-// describe names a node's shape for messages.
-func describe(n *yaml.Node) string {
+// DescribeNode names a node's shape for messages.
+func DescribeNode(n *yaml.Node) string {
 	switch n.Kind {
 	case yaml.MappingNode:
 		return "a mapping"
@@ -57,8 +59,8 @@ func describe(n *yaml.Node) string {
 // decode reads n into v; path names v in messages. A null node leaves v
 // unchanged (a pointer stays nil: the field is absent).
 func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
-	n = resolve(n)
-	if isNull(n) {
+	n = ResolveNode(n)
+	if IsNullNode(n) {
 		return
 	}
 	if v.CanAddr() {
@@ -83,7 +85,7 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 
 func (d *decoder) decodeSlice(n *yaml.Node, v reflect.Value, path string) {
 	if n.Kind != yaml.SequenceNode {
-		d.ps.add(n.Line, path, "want a list, got %s", describe(n))
+		d.ps.add(n.Line, path, "want a list, got %s", DescribeNode(n))
 		return
 	}
 	out := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
@@ -95,7 +97,7 @@ func (d *decoder) decodeSlice(n *yaml.Node, v reflect.Value, path string) {
 
 func (d *decoder) decodeScalar(n *yaml.Node, v reflect.Value, path string) {
 	if n.Kind != yaml.ScalarNode {
-		d.ps.add(n.Line, path, "want a single value, got %s", describe(n))
+		d.ps.add(n.Line, path, "want a single value, got %s", DescribeNode(n))
 		return
 	}
 	s := n.Value
@@ -185,15 +187,15 @@ func buildFieldIndex(t reflect.Type) fieldIndex {
 
 func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 	if n.Kind != yaml.MappingNode {
-		d.ps.add(n.Line, path, "want a mapping, got %s", describe(n))
+		d.ps.add(n.Line, path, "want a mapping, got %s", DescribeNode(n))
 		return
 	}
 	fi := fieldsOf(v.Type())
 	src := Pos{Line: n.Line, Path: path, Fields: map[string]int{}}
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, val := resolve(n.Content[i]), n.Content[i+1]
+		k, val := ResolveNode(n.Content[i]), n.Content[i+1]
 		key := k.Value
-		at := joinPath(path, key)
+		at := JoinPath(path, key)
 		if first, dup := src.Fields[key]; dup {
 			d.ps.add(k.Line, at, "given twice (first at line %d)", first)
 			continue
@@ -211,7 +213,8 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 	}
 }
 
-func joinPath(path, key string) string {
+// JoinPath names a field under path: "a.b".
+func JoinPath(path, key string) string {
 	if path == "" {
 		return key
 	}
@@ -222,14 +225,14 @@ func joinPath(path, key string) string {
 // returns its key and value nodes; problems go to d.
 func (d *decoder) mappingPairs(n *yaml.Node, path string) (keys, vals []*yaml.Node) {
 	if n.Kind != yaml.MappingNode {
-		d.ps.add(n.Line, path, "want a mapping, got %s", describe(n))
+		d.ps.add(n.Line, path, "want a mapping, got %s", DescribeNode(n))
 		return nil, nil
 	}
 	seen := map[string]int{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := resolve(n.Content[i]), resolve(n.Content[i+1])
+		k, v := ResolveNode(n.Content[i]), ResolveNode(n.Content[i+1])
 		if first, dup := seen[k.Value]; dup {
-			d.ps.add(k.Line, joinPath(path, k.Value), "given twice (first at line %d)", first)
+			d.ps.add(k.Line, JoinPath(path, k.Value), "given twice (first at line %d)", first)
 			continue
 		}
 		seen[k.Value] = k.Line

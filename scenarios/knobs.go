@@ -111,7 +111,7 @@ func setNameServers(ps *problems, root *yaml.Node, n int) {
 		used[host], used[ip] = true, true
 	})
 	for _, item := range seq.Content {
-		if a, err := netip.ParseAddr(scalar(mappingValue(resolve(item), "ip"))); err == nil && a.Compare(last) > 0 {
+		if a, err := netip.ParseAddr(scalar(mappingValue(ResolveNode(item), "ip"))); err == nil && a.Compare(last) > 0 {
 			last = a
 		}
 	}
@@ -136,7 +136,7 @@ func setNameServers(ps *problems, root *yaml.Node, n int) {
 
 // collectNodes calls fn for every host/ip mapping in the tree.
 func collectNodes(n *yaml.Node, fn func(host, ip string)) {
-	n = resolve(n)
+	n = ResolveNode(n)
 	if n == nil {
 		return
 	}

@@ -135,9 +135,9 @@ func parseYAML(ps *problems, data []byte) *yaml.Node {
 		ps.add(extra.Line, "", "want one YAML document, found a second")
 		return nil
 	}
-	root := resolve(doc.Content[0])
+	root := ResolveNode(doc.Content[0])
 	if root.Kind != yaml.MappingNode {
-		ps.add(root.Line, "", "want a mapping at the top level, got %s", describe(root))
+		ps.add(root.Line, "", "want a mapping at the top level, got %s", DescribeNode(root))
 		return nil
 	}
 	return root

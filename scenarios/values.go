@@ -52,7 +52,7 @@ func ParseDuration(s string) (time.Duration, error) {
 
 func (d *Duration) decodeNode(dec *decoder, n *yaml.Node, path string) {
 	if n.Kind != yaml.ScalarNode {
-		dec.ps.add(n.Line, path, "want a duration, got %s", describe(n))
+		dec.ps.add(n.Line, path, "want a duration, got %s", DescribeNode(n))
 		return
 	}
 	v, err := ParseDuration(n.Value)
@@ -113,7 +113,7 @@ func ParseWhen(s string) (When, error) {
 
 func (w *When) decodeNode(dec *decoder, n *yaml.Node, path string) {
 	if n.Kind != yaml.ScalarNode {
-		dec.ps.add(n.Line, path, "want a time, got %s", describe(n))
+		dec.ps.add(n.Line, path, "want a time, got %s", DescribeNode(n))
 		return
 	}
 	v, err := ParseWhen(n.Value)
@@ -132,7 +132,7 @@ type Latency struct{ Min, Max time.Duration }
 
 func (l *Latency) decodeNode(dec *decoder, n *yaml.Node, path string) {
 	if n.Kind != yaml.ScalarNode {
-		dec.ps.add(n.Line, path, "want a delay such as 5ms or 1ms..20ms, got %s", describe(n))
+		dec.ps.add(n.Line, path, "want a delay such as 5ms or 1ms..20ms, got %s", DescribeNode(n))
 		return
 	}
 	lo, hi, ranged := strings.Cut(n.Value, "..")
@@ -162,9 +162,9 @@ type Setting struct {
 func (s *Settings) decodeNode(dec *decoder, n *yaml.Node, path string) {
 	keys, vals := dec.mappingPairs(n, path)
 	for i, k := range keys {
-		at := joinPath(path, k.Value)
-		if vals[i].Kind != yaml.ScalarNode || isNull(vals[i]) {
-			dec.ps.add(k.Line, at, "want a single value, got %s", describe(vals[i]))
+		at := JoinPath(path, k.Value)
+		if vals[i].Kind != yaml.ScalarNode || IsNullNode(vals[i]) {
+			dec.ps.add(k.Line, at, "want a single value, got %s", DescribeNode(vals[i]))
 			continue
 		}
 		*s = append(*s, Setting{Key: k.Value, Value: vals[i].Value, Line: k.Line, Path: at})
@@ -187,10 +187,10 @@ var verdictWords = []string{"pass", "fail", "unknown"}
 func (e *Expectations) decodeNode(dec *decoder, n *yaml.Node, path string) {
 	keys, vals := dec.mappingPairs(n, path)
 	for i, k := range keys {
-		at := joinPath(path, k.Value)
+		at := JoinPath(path, k.Value)
 		v := vals[i]
 		if v.Kind != yaml.ScalarNode || !contains(verdictWords, v.Value) {
-			dec.ps.add(v.Line, at, "want one of %s, got %s", strings.Join(verdictWords, ", "), describe(v))
+			dec.ps.add(v.Line, at, "want one of %s, got %s", strings.Join(verdictWords, ", "), DescribeNode(v))
 			continue
 		}
 		*e = append(*e, Expectation{Property: k.Value, Want: v.Value, Line: k.Line, Path: at})

@@ -31,12 +31,12 @@ var variantKeys = []string{"name", "description", "include", "seed", "horizon", 
 
 // decodeVariants reads the `variants:` list (n may be nil).
 func decodeVariants(ps *problems, n *yaml.Node) []Variant {
-	n = resolve(n)
-	if isNull(n) {
+	n = ResolveNode(n)
+	if IsNullNode(n) {
 		return nil
 	}
 	if n.Kind != yaml.SequenceNode {
-		ps.add(n.Line, "variants", "want a list, got %s", describe(n))
+		ps.add(n.Line, "variants", "want a list, got %s", DescribeNode(n))
 		return nil
 	}
 	d := &decoder{ps: ps}
@@ -44,7 +44,7 @@ func decodeVariants(ps *problems, n *yaml.Node) []Variant {
 	seen := map[string]int{}
 	for i, item := range n.Content {
 		path := "variants[" + strconv.Itoa(i) + "]"
-		item = resolve(item)
+		item = ResolveNode(item)
 		keys, vals := d.mappingPairs(item, path)
 		v := Variant{node: item, src: Pos{Line: item.Line, Path: path, Fields: map[string]int{}}}
 		for j, k := range keys {
@@ -56,11 +56,11 @@ func decodeVariants(ps *problems, n *yaml.Node) []Variant {
 				v.Description = vals[j].Value
 			case "include":
 				var inc []string
-				d.decode(vals[j], reflectOf(&inc), joinPath(path, "include"))
+				d.decode(vals[j], reflectOf(&inc), JoinPath(path, "include"))
 				v.Include = inc
 			default:
 				if !contains(variantKeys, k.Value) {
-					ps.add(k.Line, joinPath(path, k.Value), "unknown field %q (want one of %s)",
+					ps.add(k.Line, JoinPath(path, k.Value), "unknown field %q (want one of %s)",
 						k.Value, strings.Join(variantKeys, ", "))
 				}
 			}
@@ -120,14 +120,14 @@ func (s *Scenario) applyVariant(ps *problems, root *yaml.Node, v *Variant, stack
 		s.applyVariant(ps, root, iv, stack)
 	}
 	for i := 0; i+1 < len(v.node.Content); i += 2 {
-		k, val := v.node.Content[i], resolve(v.node.Content[i+1])
-		path := joinPath(v.src.Path, k.Value)
+		k, val := v.node.Content[i], ResolveNode(v.node.Content[i+1])
+		path := JoinPath(v.src.Path, k.Value)
 		switch k.Value {
 		case "seed", "horizon", "budget", "countsFrom":
 			setKey(root, k, val)
 		case "config", "expect", "judge":
 			if val.Kind != yaml.MappingNode {
-				ps.add(val.Line, path, "want a mapping, got %s", describe(val))
+				ps.add(val.Line, path, "want a mapping, got %s", DescribeNode(val))
 				continue
 			}
 			mergeMapping(ensureKey(root, k.Value, yaml.MappingNode), val)
@@ -137,7 +137,7 @@ func (s *Scenario) applyVariant(ps *problems, root *yaml.Node, v *Variant, stack
 			s.patchNamed(ps, path, val, []*yaml.Node{ensureKey(root, k.Value, yaml.SequenceNode)})
 		case "addFaults":
 			if val.Kind != yaml.SequenceNode {
-				ps.add(val.Line, path, "want a list of faults, got %s", describe(val))
+				ps.add(val.Line, path, "want a list of faults, got %s", DescribeNode(val))
 				continue
 			}
 			faults := ensureKey(root, "faults", yaml.SequenceNode)
@@ -159,18 +159,18 @@ func programLists(root *yaml.Node) []*yaml.Node {
 // the given lists.
 func (s *Scenario) patchNamed(ps *problems, path string, patch *yaml.Node, lists []*yaml.Node) {
 	if patch.Kind != yaml.MappingNode {
-		ps.add(patch.Line, path, "want a mapping from names to changes, got %s", describe(patch))
+		ps.add(patch.Line, path, "want a mapping from names to changes, got %s", DescribeNode(patch))
 		return
 	}
 	for i := 0; i+1 < len(patch.Content); i += 2 {
-		k, change := patch.Content[i], resolve(patch.Content[i+1])
-		at := joinPath(path, k.Value)
+		k, change := patch.Content[i], ResolveNode(patch.Content[i+1])
+		at := JoinPath(path, k.Value)
 		item := findNamed(lists, k.Value)
 		switch {
 		case item == nil:
 			ps.add(k.Line, at, "nothing named %q to change (have: %s)", k.Value, strings.Join(namesIn(lists), ", "))
 		case change.Kind != yaml.MappingNode:
-			ps.add(change.Line, at, "want a mapping of fields to change, got %s", describe(change))
+			ps.add(change.Line, at, "want a mapping of fields to change, got %s", DescribeNode(change))
 		case mappingValue(change, "name") != nil:
 			ps.add(change.Line, at+".name", "a variant cannot rename; remove and add instead")
 		default:
@@ -182,14 +182,14 @@ func (s *Scenario) patchNamed(ps *problems, path string, patch *yaml.Node, lists
 // removeNamed removes the items named in list from seq.
 func removeNamed(ps *problems, path string, list, seq *yaml.Node) {
 	if list.Kind != yaml.SequenceNode {
-		ps.add(list.Line, path, "want a list of fault names, got %s", describe(list))
+		ps.add(list.Line, path, "want a list of fault names, got %s", DescribeNode(list))
 		return
 	}
 	for _, n := range list.Content {
-		n = resolve(n)
+		n = ResolveNode(n)
 		kept := seq.Content[:0:0]
 		for _, item := range seq.Content {
-			if v := mappingValue(resolve(item), "name"); v == nil || v.Value != n.Value {
+			if v := mappingValue(ResolveNode(item), "name"); v == nil || v.Value != n.Value {
 				kept = append(kept, item)
 			}
 		}
@@ -203,7 +203,7 @@ func removeNamed(ps *problems, path string, list, seq *yaml.Node) {
 func findNamed(lists []*yaml.Node, name string) *yaml.Node {
 	for _, l := range lists {
 		for _, item := range l.Content {
-			item = resolve(item)
+			item = ResolveNode(item)
 			if v := mappingValue(item, "name"); v != nil && v.Value == name {
 				return item
 			}
@@ -216,7 +216,7 @@ func namesIn(lists []*yaml.Node) []string {
 	var out []string
 	for _, l := range lists {
 		for _, item := range l.Content {
-			if v := mappingValue(resolve(item), "name"); v != nil {
+			if v := mappingValue(ResolveNode(item), "name"); v != nil {
 				out = append(out, v.Value)
 			}
 		}
@@ -231,7 +231,7 @@ func mappingValue(m *yaml.Node, key string) *yaml.Node {
 	}
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		if m.Content[i].Value == key {
-			return resolve(m.Content[i+1])
+			return ResolveNode(m.Content[i+1])
 		}
 	}
 	return nil
@@ -241,7 +241,7 @@ func mappingValue(m *yaml.Node, key string) *yaml.Node {
 func setKey(m, k, v *yaml.Node) {
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		if m.Content[i].Value == k.Value {
-			if isNull(v) {
+			if IsNullNode(v) {
 				m.Content = append(m.Content[:i:i], m.Content[i+2:]...)
 			} else {
 				// The patch's key node too, so errors name its line.
@@ -250,7 +250,7 @@ func setKey(m, k, v *yaml.Node) {
 			return
 		}
 	}
-	if !isNull(v) {
+	if !IsNullNode(v) {
 		m.Content = append(m.Content, k, v)
 	}
 }
@@ -258,7 +258,7 @@ func setKey(m, k, v *yaml.Node) {
 // mergeMapping sets every key of patch in m.
 func mergeMapping(m, patch *yaml.Node) {
 	for i := 0; i+1 < len(patch.Content); i += 2 {
-		setKey(m, patch.Content[i], resolve(patch.Content[i+1]))
+		setKey(m, patch.Content[i], ResolveNode(patch.Content[i+1]))
 	}
 }
 
@@ -267,8 +267,8 @@ func mergeMapping(m, patch *yaml.Node) {
 func ensureKey(m *yaml.Node, key string, kind yaml.Kind) *yaml.Node {
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		if m.Content[i].Value == key {
-			v := resolve(m.Content[i+1])
-			if isNull(v) {
+			v := ResolveNode(m.Content[i+1])
+			if IsNullNode(v) {
 				v = &yaml.Node{Kind: kind, Line: v.Line}
 				m.Content[i+1] = v
 			}

@@ -44,8 +44,9 @@ func (ps *Problems) Err() error {
 	return ps.list
 }
 
-// mapping is one YAML mapping being read strictly: every key must be
-// taken by a get, and done reports the ones nobody asked for.
+// Mapping is one YAML mapping being read strictly: every key must be
+// taken by a Get (or a reader built on it), and Done reports the ones
+// nobody asked for.
 type Mapping struct {
 	ps    *Problems
 	path  string
@@ -56,67 +57,41 @@ type Mapping struct {
 	taken map[string]bool
 }
 
-func Resolve(n *yaml.Node) *yaml.Node {
-	for n != nil && n.Kind == yaml.AliasNode {
-		n = n.Alias
-	}
-	return n
-}
-
-func IsNull(n *yaml.Node) bool { return n == nil || (n.Kind == yaml.ScalarNode && n.Tag == "!!null") }
-
-func Describe(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.ScalarNode:
-		return strconv.Quote(n.Value)
-	}
-	return "nothing"
-}
-
-func JoinPath(path, key string) string {
-	if path == "" {
-		return key
-	}
-	return path + "." + key
-}
-
-// asMapping reads n as a mapping; nil (with a problem) if it is not one.
+// AsMapping reads n as a mapping; nil (with a problem) if it is not one.
 func AsMapping(ps *Problems, n *yaml.Node, path string) *Mapping {
-	n = Resolve(n)
+	n = scenarios.ResolveNode(n)
 	if n.Kind != yaml.MappingNode {
-		ps.Add(n.Line, path, "want a mapping, got %s", Describe(n))
+		ps.Add(n.Line, path, "want a mapping, got %s", scenarios.DescribeNode(n))
 		return nil
 	}
 	m := &Mapping{ps: ps, path: path, line: n.Line, keys: map[string]*yaml.Node{}, lines: map[string]int{}, taken: map[string]bool{}}
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		k := Resolve(n.Content[i])
+		k := scenarios.ResolveNode(n.Content[i])
 		if first, dup := m.lines[k.Value]; dup {
-			ps.Add(k.Line, JoinPath(path, k.Value), "given twice (first at line %d)", first)
+			ps.Add(k.Line, scenarios.JoinPath(path, k.Value), "given twice (first at line %d)", first)
 			continue
 		}
 		m.lines[k.Value] = k.Line
-		m.keys[k.Value] = Resolve(n.Content[i+1])
+		m.keys[k.Value] = scenarios.ResolveNode(n.Content[i+1])
 		m.order = append(m.order, k.Value)
 	}
 	return m
 }
 
-// get returns key's value node (nil when absent).
+// Get returns key's value node (nil when absent).
 func (m *Mapping) Get(key string) *yaml.Node {
 	m.taken[key] = true
 	n := m.keys[key]
-	if IsNull(n) {
+	if scenarios.IsNullNode(n) {
 		return nil
 	}
 	return n
 }
 
-func (m *Mapping) Field(key string) string { return JoinPath(m.path, key) }
+// Field names key under the mapping's path.
+func (m *Mapping) Field(key string) string { return scenarios.JoinPath(m.path, key) }
 
+// LineOf is the line of key, else of the mapping.
 func (m *Mapping) LineOf(key string) int {
 	if l, ok := m.lines[key]; ok {
 		return l
@@ -124,7 +99,7 @@ func (m *Mapping) LineOf(key string) int {
 	return m.line
 }
 
-// done reports every key no get asked for, naming the keys allowed.
+// Done reports every key no get asked for, naming the keys allowed.
 func (m *Mapping) Done(allowed ...string) {
 	for _, k := range m.order {
 		if !m.taken[k] {
@@ -133,7 +108,7 @@ func (m *Mapping) Done(allowed ...string) {
 	}
 }
 
-// str reads a string field; required fields that are absent are problems.
+// Str reads a string field; required fields that are absent are problems.
 func (m *Mapping) Str(key string, required bool) string {
 	n := m.Get(key)
 	if n == nil {
@@ -143,13 +118,13 @@ func (m *Mapping) Str(key string, required bool) string {
 		return ""
 	}
 	if n.Kind != yaml.ScalarNode {
-		m.ps.Add(n.Line, m.Field(key), "want a single value, got %s", Describe(n))
+		m.ps.Add(n.Line, m.Field(key), "want a single value, got %s", scenarios.DescribeNode(n))
 		return ""
 	}
 	return n.Value
 }
 
-// integer reads an integer field (def when absent).
+// Integer reads an integer field (def when absent).
 func (m *Mapping) Integer(key string, def int) int {
 	s := m.Str(key, false)
 	if s == "" {
@@ -163,7 +138,7 @@ func (m *Mapping) Integer(key string, def int) int {
 	return i
 }
 
-// strs reads a list of strings; a single string is a one-element list.
+// Strs reads a list of strings; a single string is a one-element list.
 func (m *Mapping) Strs(key string) []string {
 	n := m.Get(key)
 	if n == nil {
@@ -173,14 +148,14 @@ func (m *Mapping) Strs(key string) []string {
 		return []string{n.Value}
 	}
 	if n.Kind != yaml.SequenceNode {
-		m.ps.Add(n.Line, m.Field(key), "want a list of names, got %s", Describe(n))
+		m.ps.Add(n.Line, m.Field(key), "want a list of names, got %s", scenarios.DescribeNode(n))
 		return nil
 	}
 	var out []string
 	for i, e := range n.Content {
-		e = Resolve(e)
+		e = scenarios.ResolveNode(e)
 		if e.Kind != yaml.ScalarNode {
-			m.ps.Add(e.Line, fmt.Sprintf("%s[%d]", m.Field(key), i), "want a name, got %s", Describe(e))
+			m.ps.Add(e.Line, fmt.Sprintf("%s[%d]", m.Field(key), i), "want a name, got %s", scenarios.DescribeNode(e))
 			continue
 		}
 		out = append(out, e.Value)
@@ -188,7 +163,7 @@ func (m *Mapping) Strs(key string) []string {
 	return out
 }
 
-// list reads a list of mappings.
+// List reads a list of mappings.
 func (m *Mapping) List(key string, required bool) []*Mapping {
 	n := m.Get(key)
 	if n == nil {
@@ -198,7 +173,7 @@ func (m *Mapping) List(key string, required bool) []*Mapping {
 		return nil
 	}
 	if n.Kind != yaml.SequenceNode {
-		m.ps.Add(n.Line, m.Field(key), "want a list, got %s", Describe(n))
+		m.ps.Add(n.Line, m.Field(key), "want a list, got %s", scenarios.DescribeNode(n))
 		return nil
 	}
 	if required && len(n.Content) == 0 {
