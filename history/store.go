@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"iter"
 	"math/bits"
+	"runtime"
 	"slices"
 	"sort"
 	"time"
@@ -36,6 +37,7 @@ type History struct {
 	cnts []map[string]int64
 
 	cache idCache
+	mem   *arena // where chunks, offs and kinds live; nil: the heap
 }
 
 // chunkSize is how many bytes a chunk holds; a packed record is far
@@ -103,8 +105,11 @@ func (h *History) kindIndex(k Kind) uint8 {
 // New is an empty history with room for about n records.
 func New(n int) *History {
 	h := &History{}
-	h.offs = make([]uint32, 0, n)
-	h.kinds = make([]uint8, 0, n)
+	if n >= offHeapMin {
+		h.mem = newArena(h)
+	}
+	h.offs = grow(h.mem, h.offs, n)
+	h.kinds = grow(h.mem, h.kinds, n)
 	// A message leaves about four records and three distinct strings
 	// (key, msgId, offset msgId; see Seal): sizing the string table for
 	// them up front spares the map its rehashes, which cost ~3 % of a
@@ -137,13 +142,14 @@ func (h *History) Add(r Record) int64 {
 // Append appends r keeping its Seq (ReadJSONL, Of).
 func (h *History) Append(r Record) {
 	if len(h.chunks) == 0 || chunkSize-len(h.chunks[len(h.chunks)-1]) < maxPacked {
-		h.chunks = append(h.chunks, make([]byte, 0, chunkSize))
+		h.chunks = append(h.chunks, h.mem.bytes(chunkSize)[:0])
 		h.firsts = append(h.firsts, len(h.offs))
 	}
 	c := &h.chunks[len(h.chunks)-1]
-	h.offs = append(h.offs, uint32(len(*c)))
-	h.kinds = append(h.kinds, h.kindIndex(r.Kind))
+	h.offs = appendTo(h.mem, h.offs, uint32(len(*c)))
+	h.kinds = appendTo(h.mem, h.kinds, h.kindIndex(r.Kind))
 	*c = h.pack(*c, &r, int64(len(h.offs)-1))
+	runtime.KeepAlive(h) // the arena's bytes were written until here
 }
 
 // Seal frees what only appending needs: the map from each distinct
@@ -180,6 +186,7 @@ func (h *History) At(i int) time.Duration {
 		return 0
 	}
 	u, _ := uvarint(b, p)
+	runtime.KeepAlive(h)
 	return time.Duration(unzig(u))
 }
 
@@ -191,6 +198,7 @@ func (h *History) Seq(i int) int64 {
 		return int64(i)
 	}
 	u, _ := uvarint(b, p)
+	runtime.KeepAlive(h)
 	return int64(i) + unzig(u)
 }
 
@@ -501,5 +509,6 @@ func (h *History) unpack(b []byte, i int64) (r Record) {
 			r.StaleSince = time.Duration(unzig(u))
 		}
 	}
+	runtime.KeepAlive(h) // b may be the arena's
 	return r
 }

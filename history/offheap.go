@@ -1,0 +1,114 @@
+package history
+
+import (
+	"runtime"
+	"slices"
+	"sync/atomic"
+	"unsafe"
+)
+
+// A long run's history is hundreds of megabytes of packed records and
+// their offsets, bytes without a pointer in them. On the Go heap they
+// would count towards the collector's pace: with GOGC=100 the heap may
+// grow to twice the live heap before a collection, so every byte the
+// history holds lets another byte of garbage wait, and a run's peak
+// memory is about twice what it keeps. An arena keeps them outside the
+// heap instead (anonymous memory maps where the system has them,
+// offheap_unix.go), so the collector paces itself by the judges' and the
+// model's objects alone.
+//
+// A History made by New for offHeapMin records or more has an arena; a
+// smaller one (tests, hand-made histories, short runs) keeps its bytes
+// on the heap, where a few kilobytes cost nothing and a map would cost a
+// system call. The arena's memory is returned when the History is
+// collected (runtime.AddCleanup); nothing outside this package ever
+// holds a slice of it (records are decoded into values whose strings
+// come from the heap's string table), and every method that reads it
+// keeps the History alive until its last read (runtime.KeepAlive).
+type arena struct {
+	maps [][]byte // every live mapping, whole
+}
+
+// mapped counts the live mappings of every arena (a test's leak check).
+var mapped atomic.Int64
+
+// offHeapMin is the expected length (New's n) from which a history's
+// bytes go to an arena: 64Ki records, about 2 MB packed.
+const offHeapMin = 1 << 16
+
+// newArena is an arena whose mappings are released once owner is
+// unreachable.
+func newArena(owner *History) *arena {
+	a := &arena{}
+	runtime.AddCleanup(owner, func(a *arena) { a.release() }, a)
+	return a
+}
+
+// bytes is n zeroed bytes: from the arena if a is not nil, else from the
+// heap (also where the system gave no mapping).
+func (a *arena) bytes(n int) []byte {
+	if a != nil {
+		if b := mapBytes(n); b != nil {
+			a.maps = append(a.maps, b)
+			mapped.Add(1)
+			return b
+		}
+	}
+	return make([]byte, n)
+}
+
+// free returns b (a whole slice from bytes) at once; bytes from the
+// heap are left to the collector.
+func (a *arena) free(b []byte) {
+	if a == nil || cap(b) == 0 {
+		return
+	}
+	b = b[:cap(b)]
+	for i, m := range a.maps {
+		if unsafe.SliceData(m) == unsafe.SliceData(b) {
+			unmapBytes(m)
+			mapped.Add(-1)
+			a.maps = slices.Delete(a.maps, i, i+1)
+			return
+		}
+	}
+}
+
+// release returns every mapping.
+func (a *arena) release() {
+	for _, m := range a.maps {
+		unmapBytes(m)
+		mapped.Add(-1)
+	}
+	a.maps = nil
+}
+
+// growable is the element type of the history's per-record arrays.
+type growable interface{ ~uint8 | ~uint32 }
+
+// appendTo is append(s, v), growing s in a's memory.
+func appendTo[T growable](a *arena, s []T, v T) []T {
+	if len(s) < cap(s) {
+		return append(s, v)
+	}
+	return append(grow(a, s, max(2*cap(s), 1024)), v)
+}
+
+// grow is s with room for n elements, in a's memory; the old array is
+// freed.
+func grow[T growable](a *arena, s []T, n int) []T {
+	if a == nil {
+		t := make([]T, len(s), n)
+		copy(t, s)
+		return t
+	}
+	var zero T
+	size := int(unsafe.Sizeof(zero))
+	b := a.bytes(n * size)
+	t := unsafe.Slice((*T)(unsafe.Pointer(unsafe.SliceData(b))), n)[:len(s)]
+	copy(t, s)
+	if cap(s) > 0 {
+		a.free(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(s))), cap(s)*size))
+	}
+	return t
+}
