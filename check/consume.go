@@ -14,15 +14,18 @@ func (l *ledger) observeDeliver(r *history.Record) {
 		l.phantom[r.Key] = append(l.phantom[r.Key], r.Seq)
 	}
 	m.consumed = true
-	d := delivery{seq: r.Seq, at: r.At, proc: r.Proc, q: l.queueOf(r), offset: r.QueueOffset, attempt: r.Attempt}
+	d := delivery{seq: r.Seq, at: r.At, q: l.qref(l.queueOf(r)), offset: r.QueueOffset, attempt: int32(r.Attempt)}
 	k := gk{r.Group, r.Key}
-	st := l.got[k]
-	if st == nil {
-		l.got[k] = &delivered{firstAt: d.at, firstSeq: d.seq, last: d, n: 1}
-	} else {
+	st := l.delivered(m, r.Group)
+	switch {
+	case st == nil && m.got.n == 0:
+		m.got = delivered{group: r.Group, firstAt: d.at, firstSeq: d.seq, last: d, n: 1}
+	case st == nil:
+		l.more[k] = &delivered{group: r.Group, firstAt: d.at, firstSeq: d.seq, last: d, n: 1}
+	default:
 		cause, evidence, why := l.dupCause(k, st.last, d)
 		l.dups = append(l.dups, Violation{
-			Property: NoDuplicates, Key: r.Key, Group: r.Group, Queue: d.q.String(), Cause: cause,
+			Property: NoDuplicates, Key: r.Key, Group: r.Group, Queue: l.qids[d.q].String(), Cause: cause,
 			Seqs:   seqs(append([]int64{st.firstSeq, st.last.seq, d.seq}, evidence...)...),
 			Reason: fmt.Sprintf("delivery %d of %q to %s at %v (#%d): %s", st.n+1, r.Key, r.Group, r.At, r.Seq, why),
 		})
@@ -44,6 +47,7 @@ func (l *ledger) dupCause(k gk, prev, d delivery) (Cause, []int64, string) {
 	if d.attempt > prev.attempt {
 		return CauseReconsumeLater, nil, fmt.Sprintf("reconsumeTimes grew from %d to %d", prev.attempt, d.attempt)
 	}
+	dq, pq := l.qids[d.q], l.qids[prev.q]
 	if d.q != prev.q || d.offset != prev.offset {
 		m := l.msgs[k.key]
 		var ev []int64
@@ -54,27 +58,28 @@ func (l *ledger) dupCause(k gk, prev, d delivery) (Cause, []int64, string) {
 		}
 		if len(ev) >= 2 {
 			return CauseProducerRetry, ev, fmt.Sprintf("stored %d times (%d send attempts); delivered from %s@%d (#%d), then %s@%d",
-				len(ev), m.attempts, prev.q, prev.offset, prev.seq, d.q, d.offset)
+				len(ev), m.attempts, pq, prev.offset, prev.seq, dq, d.offset)
 		}
-		return CauseUnknown, ev, fmt.Sprintf("delivered from %s@%d (#%d) and %s@%d, but stored once", prev.q, prev.offset, prev.seq, d.q, d.offset)
+		return CauseUnknown, ev, fmt.Sprintf("delivered from %s@%d (#%d) and %s@%d, but stored once", pq, prev.offset, prev.seq, dq, d.offset)
 	}
 	if g := l.groups[k.group]; g != nil && g.lastExit > prev.seq {
 		return CauseConsumerRestart, []int64{g.lastExit}, fmt.Sprintf("a consumer of %s exited (#%d) after delivery #%d; its uncommitted progress was replayed", k.group, g.lastExit, prev.seq)
 	}
-	if b, ok := l.brokerLife[d.q.broker]; ok && b > prev.seq {
-		return CauseBrokerRestart, []int64{b}, fmt.Sprintf("broker %s restarted (#%d) after delivery #%d; its committed offsets were up to 5 s old", d.q.broker, b, prev.seq)
+	if b, ok := l.brokerLife[dq.broker]; ok && b > prev.seq {
+		return CauseBrokerRestart, []int64{b}, fmt.Sprintf("broker %s restarted (#%d) after delivery #%d; its committed offsets were up to 5 s old", dq.broker, b, prev.seq)
 	}
-	if c, ok := l.ownChange[gq{k.group, d.q}]; ok && c > prev.seq {
-		return CauseRebalance, []int64{c}, fmt.Sprintf("queue %s changed owner (#%d) after delivery #%d", d.q, c, prev.seq)
+	if c, ok := l.ownChange[gq{k.group, dq}]; ok && c > prev.seq {
+		return CauseRebalance, []int64{c}, fmt.Sprintf("queue %s changed owner (#%d) after delivery #%d", dq, c, prev.seq)
 	}
-	return CauseUnknown, nil, fmt.Sprintf("redelivered from %s@%d (first #%d) with no restart, rebalance or retry between", d.q, d.offset, prev.seq)
+	return CauseUnknown, nil, fmt.Sprintf("redelivered from %s@%d (first #%d) with no restart, rebalance or retry between", dq, d.offset, prev.seq)
 }
 
 // checkOrder flags a first delivery of an offset after a later offset of
 // the same queue. Replays of offsets already delivered are duplicates,
 // not reorderings.
 func (l *ledger) checkOrder(r *history.Record, d delivery) {
-	k := gq{r.Group, d.q}
+	q := l.qids[d.q]
+	k := gq{r.Group, q}
 	st := l.order[k]
 	if st == nil {
 		st = &orderState{seen: map[int64]bool{}}
@@ -86,7 +91,7 @@ func (l *ledger) checkOrder(r *history.Record, d delivery) {
 	st.seen[d.offset] = true
 	if st.hasMax && d.offset < st.max.offset {
 		l.reorders = append(l.reorders, Violation{
-			Property: QueueOrder, Key: r.Key, Group: r.Group, Queue: d.q.String(), Cause: CauseReorder,
+			Property: QueueOrder, Key: r.Key, Group: r.Group, Queue: q.String(), Cause: CauseReorder,
 			Seqs: seqs(st.max.seq, d.seq),
 			Reason: fmt.Sprintf("offset %d first delivered at %v (#%d), after offset %d (#%d)",
 				d.offset, d.at, d.seq, st.max.offset, st.max.seq),

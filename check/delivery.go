@@ -142,13 +142,13 @@ func (j *judgement) count(m *message) {
 	switch {
 	case !sent && m.intended:
 		c.NeverSent++
-	case sent && m.ret == nil:
+	case sent && !m.hasRet:
 		c.SendPending++
 	case m.ok():
 		c.SendOK++
-	case m.ret != nil && m.ret.Err != "":
+	case m.hasRet && m.ret.failed:
 		c.SendFailed++
-	case m.ret != nil:
+	case m.hasRet:
 		c.SendNotOK++
 	}
 	if n, _ := m.masterCopies(); n > 0 {
@@ -161,14 +161,14 @@ func (j *judgement) count(m *message) {
 
 // judgeCopy decides NoAckedLost and Liveness for one (group, message).
 func (j *judgement) judgeCopy(g string, m *message) {
-	ack := m.ret
+	ack := &m.ret
 	deadline := max(ack.At, j.stable) + j.opt.LivenessBound
-	q := qid{m.topic, ack.Broker, ack.QueueID}
+	q := qid{m.topic, ack.Broker, int(ack.QueueID)}
 	head := func() string {
 		return fmt.Sprintf("acknowledged SEND_OK at %v (#%d) as %s@%d", ack.At, ack.Seq, q, ack.QueueOffset)
 	}
 	v := Violation{Key: m.key, Group: g}
-	if got := j.l.got[gk{g, m.key}]; got != nil {
+	if got := j.l.delivered(m, g); got != nil {
 		if j.opt.LivenessBound > 0 && got.firstAt > deadline {
 			v.Queue = q.String()
 			v.Property, v.Cause, v.Seqs = Liveness, CauseLate, seqs(ack.Seq, got.firstSeq)

@@ -18,7 +18,7 @@ func (l *ledger) undelivered(g string, m *message) (Cause, []int64, string, bool
 	if l.storedAny && len(m.copies) == 0 {
 		return CauseNeverStored, nil, "no broker recorded storing it", true
 	}
-	q := qid{m.topic, m.ret.Broker, m.ret.QueueID}
+	q := qid{m.topic, m.ret.Broker, int(m.ret.QueueID)}
 	off := m.ret.QueueOffset
 	if c, ok := l.committed[gq{g, q}]; ok && c.offset > off {
 		how := "was committed"
@@ -103,10 +103,16 @@ func (l *ledger) phantoms() Outcome {
 // duplicates lists every (group, key) delivered more than once, sorted.
 func (l *ledger) duplicates() []Duplicate {
 	out := []Duplicate{}
-	for k, d := range l.got {
+	add := func(key string, d *delivered) {
 		if d.n > 1 {
-			out = append(out, Duplicate{Key: k.key, Group: k.group, Deliveries: d.n, Causes: l.dupCauses[k]})
+			out = append(out, Duplicate{Key: key, Group: d.group, Deliveries: d.n, Causes: l.dupCauses[gk{d.group, key}]})
 		}
+	}
+	for _, m := range l.msgs {
+		add(m.key, &m.got)
+	}
+	for k, d := range l.more {
+		add(k.key, d)
 	}
 	slices.SortFunc(out, func(a, b Duplicate) int {
 		return cmp.Or(cmp.Compare(a.Key, b.Key), cmp.Compare(a.Group, b.Group))

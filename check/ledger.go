@@ -43,18 +43,24 @@ type storedCopy struct {
 	replica bool
 }
 
-// message is everything the history says about one key.
+// message is everything the history says about one key. Messages live
+// in the ledger's slab, one allocation per thousand; the deliveries to
+// the first group that got the key are kept here too (a run has a group
+// or two; the others' are in ledger.more), so that a message costs no
+// map entry and no object beyond its copies.
 type message struct {
 	key      string
 	topic    string
+	lostWhy  string       // Detail of the first Lost record
+	copies   []storedCopy // one per Stored record
+	ret      sendReturn   // the send's return (a SEND_OK one wins), if hasRet
+	got      delivered    // the deliveries to the first group delivered to, if got.n > 0
+	callSeq  int64        // -1: send never called
+	first    int64        // first SendCall, SendAttempt or Stored; -1 none yet
+	attempts int32
 	intended bool
-	callSeq  int64 // -1: send never called
-	first    int64 // first SendCall, SendAttempt or Stored; -1 none yet
-	consumed bool  // delivered to some group
-	attempts int
-	ret      *sendReturn // the send's return (a SEND_OK one wins)
-	copies   []storedCopy
-	lostWhy  string // Detail of the first Lost record
+	consumed bool // delivered to some group
+	hasRet   bool
 }
 
 // sendReturn is what the judges keep of a SendReturn record: a copy of
@@ -64,13 +70,22 @@ type message struct {
 type sendReturn struct {
 	At          time.Duration
 	Seq         int64
-	Broker      string
-	QueueID     int
 	QueueOffset int64
-	Status, Err string
+	Broker      string
+	QueueID     int32
+	sendOK      bool // Status SEND_OK
+	failed      bool // an Err
 }
 
-func (m *message) ok() bool { return m.ret != nil && m.ret.Status == "SEND_OK" && m.ret.Err == "" }
+func (m *message) ok() bool { return m.hasRet && m.ret.sendOK && !m.ret.failed }
+
+// delivered is group g's deliveries of m, nil if none.
+func (l *ledger) delivered(m *message, g string) *delivered {
+	if m.got.n > 0 && m.got.group == g {
+		return &m.got
+	}
+	return l.more[gk{g, m.key}]
+}
 
 // known reports whether the key was sent (called or attempted) or
 // stored so far.
@@ -90,19 +105,20 @@ func (m *message) masterCopies() (n, lost int) {
 	return n, lost
 }
 
-// delivery is one Deliver record.
+// delivery is one Deliver record; its queue is an index into
+// ledger.qids.
 type delivery struct {
 	seq     int64
 	at      time.Duration
-	proc    string
-	q       qid
 	offset  int64
-	attempt int
+	q       int32
+	attempt int32
 }
 
 // delivered is one group's deliveries of one key: when and where the
 // first was (all a judge reads of it), the last, and how many.
 type delivered struct {
+	group    string
 	firstAt  time.Duration
 	firstSeq int64
 	last     delivery
@@ -125,7 +141,8 @@ type ledger struct {
 	keys    keys
 	orderly map[string]bool
 	msgs    map[string]*message
-	got     map[gk]*delivered
+	slab    []message          // where msg takes the next message from
+	more    map[gk]*delivered  // deliveries to a key's groups after its first
 	phantom map[string][]int64 // key → seqs seen before it was known
 	groups  map[string]*groupInfo
 	faults  *faultLedger
@@ -181,7 +198,7 @@ type (
 // newLedger sizes its big maps for a history of n records.
 func newLedger(orderly []string, n int, k keys) *ledger {
 	l := &ledger{
-		keys: k, orderly: map[string]bool{}, msgs: make(map[string]*message, n/8), got: make(map[gk]*delivered, n/8),
+		keys: k, orderly: map[string]bool{}, msgs: make(map[string]*message, n/8), more: map[gk]*delivered{},
 		phantom: map[string][]int64{}, groups: map[string]*groupInfo{}, faults: newFaultLedger(),
 		procGroups: map[string]map[string]bool{}, procExit: map[string]int64{},
 		brokerOf: map[string]string{}, brokerLife: map[string]int64{},
@@ -200,7 +217,11 @@ func newLedger(orderly []string, n int, k keys) *ledger {
 func (l *ledger) msg(key string) *message {
 	m := l.msgs[key]
 	if m == nil {
-		m = &message{key: key, callSeq: -1, first: -1}
+		if len(l.slab) == 0 {
+			l.slab = make([]message, 1024)
+		}
+		m, l.slab = &l.slab[0], l.slab[1:]
+		*m = message{key: key, callSeq: -1, first: -1}
 		l.msgs[key] = m
 	}
 	return m
@@ -288,8 +309,9 @@ func (l *ledger) observeSend(r *history.Record) {
 		m.attempts++
 	case history.SendReturn:
 		if !m.ok() {
-			m.ret = &sendReturn{At: r.At, Seq: r.Seq, Broker: r.Broker, QueueID: r.QueueID,
-				QueueOffset: r.QueueOffset, Status: r.Status, Err: r.Err}
+			m.ret = sendReturn{At: r.At, Seq: r.Seq, Broker: r.Broker, QueueID: int32(r.QueueID),
+				QueueOffset: r.QueueOffset, sendOK: r.Status == "SEND_OK", failed: r.Err != ""}
+			m.hasRet = true
 		}
 	}
 }
@@ -311,6 +333,9 @@ func (l *ledger) observeStored(r *history.Record) {
 	}
 	c := storedCopy{seq: r.Seq, proc: r.Proc, q: l.qref(l.queueOf(r)), offset: r.QueueOffset,
 		replica: r.Detail == "replica", lostSeq: -1}
+	if m.copies == nil {
+		m.copies = make([]storedCopy, 0, 2) // a master's and its slave's
+	}
 	m.copies = append(m.copies, c)
 	if l.copyAt != nil {
 		l.index(copyIndex{key, len(m.copies) - 1, r.Seq}, c)
