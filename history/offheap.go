@@ -107,8 +107,15 @@ func grow[T growable](a *arena, s []T, n int) []T {
 	b := a.bytes(n * size)
 	t := unsafe.Slice((*T)(unsafe.Pointer(unsafe.SliceData(b))), n)[:len(s)]
 	copy(t, s)
-	if cap(s) > 0 {
-		a.free(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(s))), cap(s)*size))
-	}
+	a.free(byteView(s))
 	return t
+}
+
+// byteView is the whole array under s as bytes (for arena.free).
+func byteView[T growable](s []T) []byte {
+	if cap(s) == 0 {
+		return nil
+	}
+	var zero T
+	return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(s))), cap(s)*int(unsafe.Sizeof(zero)))
 }

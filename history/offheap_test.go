@@ -29,8 +29,12 @@ func TestArenaHistory(t *testing.T) {
 			t.Errorf("Record(%d) = %+v, want %+v", i, got, want)
 		}
 	}
+	if got := len(h.mem.maps); got != len(h.chunks)+3 {
+		t.Errorf("%d live mappings, want %d chunks + offs + kinds + string table (the old arrays freed)", got, len(h.chunks))
+	}
+	h.Seal()
 	if got := len(h.mem.maps); got != len(h.chunks)+2 {
-		t.Errorf("%d live mappings, want %d chunks + offs + kinds (the old arrays freed)", got, len(h.chunks))
+		t.Errorf("%d live mappings after Seal, want %d chunks + offs + kinds", got, len(h.chunks))
 	}
 }
 
@@ -54,8 +58,8 @@ func TestArenaReleased(t *testing.T) {
 	func() {
 		h := New(offHeapMin)
 		h.Add(Record{Kind: Deliver, Key: "k"})
-		if got := mapped.Load() - before; got != 3 {
-			t.Fatalf("%d mappings for one history, want 3 (chunk, offs, kinds)", got)
+		if got := mapped.Load() - before; got != 4 {
+			t.Fatalf("%d mappings for one history, want 4 (chunk, offs, kinds, string table)", got)
 		}
 	}()
 	if !settle() {
@@ -67,5 +71,32 @@ func TestArenaReleased(t *testing.T) {
 func TestSmallHistoryOnHeap(t *testing.T) {
 	if h := Of(Record{Kind: Deliver}); h.mem != nil {
 		t.Error("Of made an arena")
+	}
+}
+
+// TestInternGrows: strings past the table's first size keep their ids,
+// through each growth and through Seal (which drops the table; the next
+// Append rebuilds it from the strings).
+func TestInternGrows(t *testing.T) {
+	h := New(0)
+	const n = 5000
+	key := func(i int) string { return fmt.Sprintf("key-%d", i) }
+	for i := range n {
+		h.Add(Record{Kind: Deliver, Key: key(i), Proc: key(i / 2)})
+		if i == n/2 {
+			h.Seal()
+		}
+	}
+	h.Add(Record{Kind: Deliver, Key: key(7)}) // an old string, after the rebuild
+	for i := range n {
+		if r := h.Record(i); r.Key != key(i) || r.Proc != key(i/2) {
+			t.Fatalf("record %d: Key %q Proc %q", i, r.Key, r.Proc)
+		}
+	}
+	if got := len(h.strs); got != n+2 { // "", the Kind, key-0 … key-4999 (every Proc is one of them)
+		t.Errorf("%d distinct strings, want %d: a string was interned twice", got, n+2)
+	}
+	if r := h.Record(n); r.Key != key(7) {
+		t.Errorf("last record Key %q", r.Key)
 	}
 }

@@ -30,8 +30,8 @@ type History struct {
 	kinds  []uint8  // each record's Kind, an index into kindNames (kindOther past them)
 	names  []Kind   // kindNames: the distinct kinds, first seen first
 
-	strs []string          // every distinct string; 0 is ""
-	ids  map[string]uint32 // strs' index
+	strs []string // every distinct string; 0 is ""
+	ids  strTable // strs' index; no slots after Seal
 	msgs [][]MsgRef
 	qs   [][]QueueRef
 	cnts []map[string]int64
@@ -114,11 +114,8 @@ func New(n int) *History {
 	// (key, msgId, offset msgId; see Seal): sizing the string table for
 	// them up front spares the map its rehashes, which cost ~3 % of a
 	// 100k-message run's CPU.
-	if m := n / 4; m > 64 {
-		h.strs = make([]string, 1, m)
-		h.ids = make(map[string]uint32, m)
-		h.ids[""] = 0
-	}
+	h.strs = make([]string, 1, max(n/4, 16))
+	h.ids = sized(h.mem, h.strs, n/4)
 	return h
 }
 
@@ -157,7 +154,8 @@ func (h *History) Append(r Record) {
 // the cache in front of it. Call it when the run has ended; an Append
 // after it still works, rebuilding the map first.
 func (h *History) Seal() {
-	h.ids = nil
+	h.mem.free(byteView(h.ids.slots))
+	h.ids = strTable{}
 	h.cache = idCache{}
 }
 
@@ -313,28 +311,25 @@ func (h *History) id(s string) uint64 {
 }
 
 func (h *History) intern(s string) uint64 {
-	if id, ok := h.ids[s]; ok {
-		return uint64(id)
+	if s == "" {
+		return 0
 	}
-	if h.ids == nil && len(h.strs) > 0 { // Seal dropped it
-		h.ids = make(map[string]uint32, len(h.strs))
-		for id, t := range h.strs {
-			h.ids[t] = uint32(id)
-		}
-		if id, ok := h.ids[s]; ok {
-			return uint64(id)
-		}
-	}
-	if h.ids == nil {
-		h.ids = map[string]uint32{"": 0}
+	if len(h.strs) == 0 { // the zero History
 		h.strs = []string{""}
-		if s == "" {
-			return 0
-		}
+	}
+	if 2*(h.ids.n+1) > len(h.ids.slots) { // Seal dropped the table, or it is half full
+		old := h.ids.slots
+		h.ids = sized(h.mem, h.strs, 2*len(h.strs))
+		h.mem.free(byteView(old))
+	}
+	i := h.ids.find(h.strs, s)
+	if id := h.ids.slots[i]; id != 0 {
+		return uint64(id)
 	}
 	id := uint32(len(h.strs))
 	h.strs = append(h.strs, s)
-	h.ids[s] = id
+	h.ids.slots[i] = id
+	h.ids.n++
 	return uint64(id)
 }
 
