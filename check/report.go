@@ -76,6 +76,10 @@ type Config struct {
 	Delivery  DeliveryOptions `json:"delivery" yaml:"delivery"`
 	Linear    LinearOptions   `json:"linear" yaml:"linear"`
 	Tolerance Tolerance       `json:"tolerance,omitempty" yaml:"tolerance,omitempty"`
+	// Between, if set, is called after the delivery judge's pass, whose
+	// ledger is garbage from then on, and before linearizability builds
+	// its operations (scenarios collects garbage there after a long run).
+	Between func() `json:"-" yaml:"-"`
 }
 
 // Judge runs every judge on h and sorts each violation into a failure or,
@@ -90,6 +94,9 @@ func Judge(h *history.History, cfg Config) (Report, error) {
 		return Report{}, err
 	}
 	d := checkDelivery(h, cfg.Delivery)
+	if cfg.Between != nil {
+		cfg.Between()
+	}
 	lin, linErr := checkLinearizability(h, cfg.Linear)
 	if linErr != nil && lin.Outcomes == nil {
 		return Report{}, linErr

@@ -38,6 +38,8 @@ func judge(res *Result, facts *historyFacts, healAt time.Duration, visualize str
 	end := time.Duration(res.SimTimeMs) * time.Millisecond
 	cfg := res.Spec.checkConfig(healAt, end)
 	cfg.Linear.VisualizePath = visualize
+	cfg.Between = func() { between(h) }
+	between(h)
 	rep, err := check.Judge(h, cfg)
 	if err != nil && visualize != "" && len(rep.Properties) > 0 {
 		// The report is complete; only the HTML could not be written.
@@ -57,6 +59,7 @@ func judge(res *Result, facts *historyFacts, healAt time.Duration, visualize str
 	for _, p := range rep.Properties {
 		res.Verdicts[string(p.Property)] = string(p.Verdict)
 	}
+	between(h)
 	ex := explain.Explain(h, explain.Options{Cluster: res.Cluster, Horizon: end})
 	res.Explanation = ex
 	res.Fates = maps.Clone(ex.FateCounts)

@@ -3,6 +3,7 @@ package scenarios
 import (
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
 
 	"rmqsim/history"
@@ -83,9 +84,16 @@ func Run(sc *Scenario, opts RunOptions) (*Result, error) {
 		SimTimeMs: w.Now().Millis(), Outcome: outcome.String(),
 		History: h, Spec: s, Config: cfg, Cluster: &spec, HealAt: tl.healAt,
 	}
-	facts := scanHistory(h)
-	res.Steps = tl.stepResults(h, facts)
-	if err := judge(res, facts, tl.healAt, opts.VisualizePath); err != nil {
+	// The steps' spans and the heal time are all the judges need of the
+	// timeline: with them taken, the world (the model's brokers, clients
+	// and their messages, ~0.4 KB a message) is garbage before the
+	// judges build their own structures.
+	spans, runEnd, healAt := tl.spans, w.Now(), tl.healAt
+	tl, w, env = nil, nil, nil
+	between(h)
+	facts := scanHistory(h, anyStarted(spans))
+	res.Steps = stepResults(spans, runEnd, h, facts)
+	if err := judge(res, facts, healAt, opts.VisualizePath); err != nil {
 		return nil, err
 	}
 	return res, nil
@@ -122,4 +130,22 @@ func (s *Scenario) historyHint() int {
 		n += p.Count
 	}
 	return 12*n + 8192
+}
+
+// longHistory is the length from which Run collects garbage between its
+// phases (about 100,000 messages).
+const longHistory = 1 << 20
+
+// between ends one phase of judging a long run and starts the next: the
+// collector paces itself by the live heap it found last, so a phase that
+// starts while the last one's structures (the world, then each judge's
+// maps) still count as live may grow to twice their size and its own
+// before the next collection. Collecting once here, after the last
+// phase's structures are dropped, starts each phase from the history
+// alone. A short run (the field experiment's, a sweep's) skips it: its
+// heap is small and a forced collection would cost more than it saves.
+func between(h *history.History) {
+	if h.Len() >= longHistory {
+		runtime.GC()
+	}
 }

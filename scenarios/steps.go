@@ -26,8 +26,8 @@ import (
 
 // stepResults orders the steps by start time (file order on ties; steps
 // that never started last) and counts each one.
-func (t *timeline) stepResults(h *history.History, facts *historyFacts) []StepResult {
-	spans := append([]stepSpan(nil), t.spans...)
+func stepResults(steps []stepSpan, runEnd sim.Time, h *history.History, facts *historyFacts) []StepResult {
+	spans := append([]stepSpan(nil), steps...)
 	sort.SliceStable(spans, func(i, j int) bool {
 		a, b := spans[i], spans[j]
 		if a.started != b.started {
@@ -35,7 +35,6 @@ func (t *timeline) stepResults(h *history.History, facts *historyFacts) []StepRe
 		}
 		return a.started && a.start < b.start
 	})
-	runEnd := t.w.Now()
 	out := make([]StepResult, len(spans))
 	var wins []window
 	for i, sp := range spans {
@@ -85,19 +84,34 @@ type historyFacts struct {
 	observeSeq []int // Observe records, by seq
 }
 
-func scanHistory(h *history.History) *historyFacts {
+// anyStarted reports whether some step started: else stepResults counts
+// nothing and scanHistory need not fill the maps it counts with.
+func anyStarted(spans []stepSpan) bool {
+	return slices.ContainsFunc(spans, func(s stepSpan) bool { return s.started })
+}
+
+// scanHistory reads the facts the steps and storedByBroker need in one
+// pass; called and delivered only if steps (some step started) are to
+// be counted.
+func scanHistory(h *history.History, steps bool) *historyFacts {
 	// About a tenth of the records are a message's Intend, SendCall or
 	// Deliver: size the maps once rather than rehash them as they grow.
 	n := h.Len() / 10
-	f := &historyFacts{called: make(map[string]bool, n), delivered: make(map[string]bool, n),
-		sendTopic: make(map[string]string, n)}
-	for i, rec := range h.AllOf(history.Intend, history.SendCall, history.Deliver, history.Observe) {
+	f := &historyFacts{sendTopic: make(map[string]string, n)}
+	kinds := []history.Kind{history.Intend, history.SendCall, history.Observe}
+	if steps {
+		f.called, f.delivered = make(map[string]bool, n), make(map[string]bool, n)
+		kinds = append(kinds, history.Deliver)
+	}
+	for i, rec := range h.AllOf(kinds...) {
 		r := &rec
 		switch r.Kind {
 		case history.Intend:
 			f.sendTopic[r.Key] = r.Topic
 		case history.SendCall:
-			f.called[r.Key] = true
+			if steps {
+				f.called[r.Key] = true
+			}
 			if f.sendTopic[r.Key] == "" {
 				f.sendTopic[r.Key] = r.Topic
 			}
