@@ -29,8 +29,15 @@ type arena struct {
 	maps [][]byte // every live mapping, whole
 }
 
-// mapped counts the live mappings of every arena (a test's leak check).
-var mapped atomic.Int64
+// mapped counts the live mappings of every arena (a test's leak check),
+// mappedBytes their bytes (ArenaBytes).
+var mapped, mappedBytes atomic.Int64
+
+// ArenaBytes is how many bytes every history's arena has mapped now:
+// memory outside the Go heap that runtime/metrics does not count
+// (BenchmarkScale adds it to the heap). Pages never written are mapped
+// but not resident, so it bounds what the arenas add to RSS.
+func ArenaBytes() int64 { return mappedBytes.Load() }
 
 // offHeapMin is the expected length (New's n) from which a history's
 // bytes go to an arena: 64Ki records, about 2 MB packed.
@@ -51,6 +58,7 @@ func (a *arena) bytes(n int) []byte {
 		if b := mapBytes(n); b != nil {
 			a.maps = append(a.maps, b)
 			mapped.Add(1)
+			mappedBytes.Add(int64(len(b)))
 			return b
 		}
 	}
@@ -68,6 +76,7 @@ func (a *arena) free(b []byte) {
 		if unsafe.SliceData(m) == unsafe.SliceData(b) {
 			unmapBytes(m)
 			mapped.Add(-1)
+			mappedBytes.Add(-int64(len(m)))
 			a.maps = slices.Delete(a.maps, i, i+1)
 			return
 		}
@@ -79,6 +88,7 @@ func (a *arena) release() {
 	for _, m := range a.maps {
 		unmapBytes(m)
 		mapped.Add(-1)
+		mappedBytes.Add(-int64(len(m)))
 	}
 	a.maps = nil
 }

@@ -6,6 +6,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"rmqsim/history"
 )
 
 // BenchmarkScale runs issue 10's workload (bench/scale.yaml: one producer
@@ -17,9 +19,12 @@ import (
 //   - msgs/s: messages per second of wall time, end to end;
 //   - alloc-B/msg: bytes allocated;
 //   - peak-heap-B/msg: the highest heap (live objects and garbage not
-//     yet swept, /memory/classes/heap/objects:bytes) sampled every
-//     millisecond, minus the heap before the run: what RSS follows;
-//   - kept-B/msg: the live heap after a GC with the Result still held.
+//     yet swept, /memory/classes/heap/objects:bytes) plus the history's
+//     arena (history.ArenaBytes, outside the heap) sampled every
+//     millisecond, minus the same before the run: what RSS follows;
+//   - kept-B/msg: the live heap after a GC, plus the arena, with the
+//     Result still held;
+//   - arena-B/msg: the arena's part of kept-B/msg.
 //
 // The 10m variant of the file is for the CLI (docs/performance.md).
 func BenchmarkScale(b *testing.B) {
@@ -37,7 +42,7 @@ func BenchmarkScale(b *testing.B) {
 				b.Fatal(err)
 			}
 			b.ReportAllocs()
-			var peak, kept uint64
+			var peak, kept, arena uint64
 			runs := 0
 			allocs := heapAllocs()
 			for b.Loop() {
@@ -50,7 +55,9 @@ func BenchmarkScale(b *testing.B) {
 					b.Fatalf("%d of %d messages consumed", res.Messages.ConsumedUnique, c.msgs)
 				}
 				runtime.GC()
-				kept += heapLive() - min(base, heapLive())
+				live := heapLive() + arenaBytes()
+				kept += live - min(base, live)
+				arena += arenaBytes()
 				runtime.KeepAlive(res)
 				peak += p - min(base, p)
 				runs++
@@ -60,12 +67,19 @@ func BenchmarkScale(b *testing.B) {
 			b.ReportMetric(n*float64(runs)/b.Elapsed().Seconds(), "msgs/s")
 			b.ReportMetric(float64(peak)/float64(runs)/n, "peak-heap-B/msg")
 			b.ReportMetric(float64(kept)/float64(runs)/n, "kept-B/msg")
+			b.ReportMetric(float64(arena)/float64(runs)/n, "arena-B/msg")
 		})
 	}
 }
 
-// heapObjects is the heap's object bytes now, live or not yet swept.
-func heapObjects() uint64 { return readMetric("/memory/classes/heap/objects:bytes") }
+// heapObjects is the heap's object bytes now, live or not yet swept,
+// plus the history arenas' bytes (outside the heap).
+func heapObjects() uint64 {
+	return readMetric("/memory/classes/heap/objects:bytes") + arenaBytes()
+}
+
+// arenaBytes is what the histories' arenas map now.
+func arenaBytes() uint64 { return uint64(history.ArenaBytes()) }
 
 // heapAllocs is the bytes allocated on the heap since the program began.
 func heapAllocs() uint64 { return readMetric("/gc/heap/allocs:bytes") }
