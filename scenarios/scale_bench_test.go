@@ -46,7 +46,7 @@ func BenchmarkScale(b *testing.B) {
 			runs := 0
 			allocs := heapAllocs()
 			for b.Loop() {
-				runtime.GC()
+				settle()
 				base := heapObjects()
 				stop := sampleHeapPeak()
 				res := runField(b, spec, RunOptions{})
@@ -76,6 +76,21 @@ func BenchmarkScale(b *testing.B) {
 // plus the history arenas' bytes (outside the heap).
 func heapObjects() uint64 {
 	return readMetric("/memory/classes/heap/objects:bytes") + arenaBytes()
+}
+
+// settle collects garbage and waits (up to 100 ms) for the cleanups that
+// return unreachable histories' arenas, which run after the collection on
+// their own goroutine: else a run's figures would count the last run's
+// arena.
+func settle() {
+	runtime.GC()
+	for range 100 {
+		before := arenaBytes()
+		time.Sleep(time.Millisecond)
+		if arenaBytes() == before {
+			return
+		}
+	}
 }
 
 // arenaBytes is what the histories' arenas map now.
