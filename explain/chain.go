@@ -43,6 +43,7 @@ const (
 	lineLost                        // a Lost copy
 	lineDelivered                   // a consumed-once Deliver
 	lineRedelivered                 // a Deliver of a message delivered more than once (reconsumeTimes)
+	lineConsumedBy                  // a consumed-once message's Reason, from its Deliver
 )
 
 // teller writes a chain's lines: it holds what a line needs besides its
@@ -70,14 +71,43 @@ func (c Chain) Lines() []string {
 // MarshalJSON writes the chain as an array of sentences ("[]" when
 // empty), with HTML characters as they are: an encoder that escapes them
 // (json.Marshal) still does, since it escapes a Marshaler's output.
-func (c Chain) MarshalJSON() ([]byte, error) {
+func (c Chain) MarshalJSON() ([]byte, error) { return marshalUnescaped(c.Lines()) }
+
+// marshalUnescaped is v as JSON without HTML escapes.
+func marshalUnescaped(v any) ([]byte, error) {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(c.Lines()); err != nil {
+	if err := enc.Encode(v); err != nil {
 		return nil, err
 	}
 	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
+}
+
+// Reason is a message's one-line explanation. Like a Chain's lines it
+// is written when read: a consumed-once message's (nearly every message
+// of a long run) is told from its Deliver record, the others were
+// written at explain time and are kept by the teller.
+type Reason struct {
+	l line
+	t *teller
+}
+
+// String is the sentence ("" for the zero Reason).
+func (r Reason) String() string {
+	if r.t == nil {
+		return ""
+	}
+	return r.t.tell(r.l)
+}
+
+// MarshalJSON writes the sentence as a JSON string, with HTML characters
+// as they are (see Chain.MarshalJSON).
+func (r Reason) MarshalJSON() ([]byte, error) { return marshalUnescaped(r.String()) }
+
+// written is a Reason of text s, kept by t.
+func (t *teller) written(s string) Reason {
+	return Reason{line{kind: lineText, aux: t.text(s)}, t}
 }
 
 // text adds a sentence written now and returns its index.
@@ -114,6 +144,9 @@ func (t *teller) tell(l line) string {
 	case lineDelivered:
 		return fmt.Sprintf("%s delivered to %s from %s queue %d offset %d", at(r.At),
 			programName(r.Proc), r.Broker, r.QueueID, r.QueueOffset)
+	case lineConsumedBy:
+		return fmt.Sprintf("consumed by %s at %s from %s queue %d offset %d", programName(r.Proc), at(r.At),
+			r.Broker, r.QueueID, r.QueueOffset)
 	case lineRedelivered:
 		return fmt.Sprintf("%s delivered to %s from %s queue %d offset %d (reconsumeTimes %d)",
 			at(r.At), programName(r.Proc), r.Broker, r.QueueID, r.QueueOffset, r.Attempt)

@@ -24,7 +24,10 @@ type explainer struct {
 // verdict is a fate's code, grouped cause, reason and chain.
 type verdict struct {
 	code, cause, reason string
-	chain               steps
+	// told, unless a lineText, is the reason told from a record when
+	// read (reason is then empty).
+	told  line
+	chain steps
 	// lines is chain in time order, made once (verdicts of a program's
 	// end are shared by every message it never sent).
 	lines []line
@@ -115,7 +118,12 @@ func (ex *explainer) message(m *message) MessageFate {
 	if v.lines == nil {
 		v.lines = v.chain.sorted(ex.t)
 	}
-	mf.Code, mf.Cause, mf.Reason, mf.Chain = v.code, v.cause, v.reason, Chain{v.lines, ex.t}
+	if v.told.kind != lineText {
+		mf.Reason = Reason{v.told, ex.t}
+	} else {
+		mf.Reason = ex.t.written(v.reason)
+	}
+	mf.Code, mf.Cause, mf.Chain = v.code, v.cause, Chain{v.lines, ex.t}
 	return mf
 }
 

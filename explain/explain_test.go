@@ -154,10 +154,10 @@ func TestNeverSentExample(t *testing.T) {
 	want := "program p2 exited when send() threw IllegalStateException at 00:01:43.004: " +
 		"no route cached for topic_test_123 and no nameserver answered " +
 		"(nameserver01 down since 00:01:30.000 (power-off), nameserver02 down since 00:00:30.001 (shutdown-orderly))"
-	if m.Reason != want {
+	if m.Reason.String() != want {
 		t.Errorf("reason\n got: %s\nwant: %s", m.Reason, want)
 	}
-	if f := e.Message("NameServer Test3"); f.Fate != SendFailed || !strings.Contains(f.Reason, "IllegalStateException") {
+	if f := e.Message("NameServer Test3"); f.Fate != SendFailed || !strings.Contains(f.Reason.String(), "IllegalStateException") {
 		t.Errorf("Test3: %+v", f)
 	}
 	for _, c := range e.Causes {
@@ -177,7 +177,7 @@ func TestDownSinceUsesFault(t *testing.T) {
 	}
 	for _, s := range []string{"nameserver02 down since 00:00:10.000 (shutdown-network-first)",
 		"nameserver01 down since 00:00:20.001 (shutdown-orderly)", "§5.1, §6"} {
-		if !strings.Contains(m.Reason, s) {
+		if !strings.Contains(m.Reason.String(), s) {
 			t.Errorf("reason lacks %q: %s", s, m.Reason)
 		}
 	}
@@ -246,7 +246,7 @@ func TestLostByPosition(t *testing.T) {
 	h.Add(history.Record{Kind: history.SendReturn, Proc: "client01/p1", Key: "k", Topic: "t", Status: "SEND_OK"})
 	h.Add(history.Record{At: time.Second, Kind: history.Lost, Proc: "master01/broker", Broker: "broker-a", QueueOffset: 5, Detail: "power-off before flush"})
 	e := Explain(h, Options{})
-	if m := e.Message("k"); m.Fate != AckedThenLost || m.Lost != 1 || !strings.Contains(m.Reason, "power-off before flush") {
+	if m := e.Message("k"); m.Fate != AckedThenLost || m.Lost != 1 || !strings.Contains(m.Reason.String(), "power-off before flush") {
 		t.Errorf("k: %s %s", m.Fate, m.Reason)
 	}
 }
@@ -267,7 +267,7 @@ func TestRouteQueryOutlivedNameServer(t *testing.T) {
 	add(13*time.Second, history.Record{Kind: history.SendReturn, Proc: "client01/p1", Key: "k", Topic: "t", Err: "java.lang.IllegalStateException: connect failed"})
 	m := Explain(h, Options{}).Message("k")
 	want := "when send() was called at 00:00:10.000, nameserver01 was still up, but the route query took 3s"
-	if !strings.Contains(m.Reason, want) || !strings.Contains(m.Chain.Lines()[1], "failed after 3s") {
+	if !strings.Contains(m.Reason.String(), want) || !strings.Contains(m.Chain.Lines()[1], "failed after 3s") {
 		t.Errorf("reason %q\nchain %q", m.Reason, m.Chain.Lines())
 	}
 }

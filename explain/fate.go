@@ -70,8 +70,9 @@ type MessageFate struct {
 	// Cause is the cause shared by every message it applies to (no
 	// per-message detail), used to group.
 	Cause string `json:"cause"`
-	// Reason is the one-line explanation of this message.
-	Reason string `json:"reason"`
+	// Reason is the one-line explanation of this message (written out
+	// when read: Reason.String).
+	Reason Reason `json:"reason"`
 	// Chain is the causal chain, one plain sentence a step, in time order
 	// (written out when read: Chain.Lines).
 	Chain Chain `json:"chain"`

@@ -123,7 +123,6 @@ func (ex *explainer) ackedLost(m *message) *verdict {
 
 // consumedOnce explains a message a listener got exactly once.
 func (ex *explainer) consumedOnce(m *message, mf *MessageFate) *verdict {
-	d := ex.ix.rec(m.delivers[0])
 	v := &verdict{code: "consumed-once", cause: "consumed once", chain: make(steps, 0, chainSize(m)+1)}
 	ex.sendChains(&v.chain, m)
 	switch sc, ok := ex.lastCallIf(m); {
@@ -135,7 +134,6 @@ func (ex *explainer) consumedOnce(m *message, mf *MessageFate) *verdict {
 		v.cause = "consumed once, though send() threw " + errGroup(mf.Err)
 	}
 	v.chain.record(m.delivers[0], lineDelivered)
-	v.reason = fmt.Sprintf("consumed by %s at %s from %s queue %d offset %d", programName(d.Proc), at(d.At),
-		d.Broker, d.QueueID, d.QueueOffset)
+	v.told = line{rec: int32(m.delivers[0]), kind: lineConsumedBy}
 	return v
 }

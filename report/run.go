@@ -139,7 +139,7 @@ func causesOf(ev *evidence) ([]explain.CauseCount, []example) {
 		}
 		causes = append(causes, c)
 		if m := ev.exp.Message(c.Example); m != nil && len(examples) < maxExamples {
-			examples = append(examples, example{key: m.Key, fate: string(m.Fate), code: m.Code, reason: m.Reason,
+			examples = append(examples, example{key: m.Key, fate: string(m.Fate), code: m.Code, reason: m.Reason.String(),
 				chain: m.Chain.Lines()})
 		}
 	}
