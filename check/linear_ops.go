@@ -133,31 +133,48 @@ type attempt struct {
 
 // builder turns the history into partitioned porcupine operations.
 type builder struct {
-	st        stamper
-	parts     map[partKey]*part
-	topics    map[string]string          // key → topic it was sent to
-	useTopics bool                       // some send names its topic
-	masters   map[string]map[string]bool // broker → addresses sends used
-	brokerOf  map[string]string          // master proc → brokerName
-	replicas  map[copyCoord]bool         // filled only if the history has Lost records
-	anyLost   bool
-	open      map[string][]attempt // key → attempts awaiting an outcome
-	sendCall  map[string]int64
-	restarted map[string]bool // brokerName → its master process exited
+	st         stamper
+	parts      map[partKey]*part
+	h          *history.History
+	topics     map[string]topicAt         // key → topic it was sent to; nil until topicOf needs it
+	useTopics  bool                       // some send names its topic
+	firstTopic int                        // index of the first send naming a topic
+	learned    int                        // records before it have been learnt (learn's pass)
+	masters    map[string]map[string]bool // broker → addresses sends used
+	brokerOf   map[string]string          // master proc → brokerName
+	replicas   map[copyCoord]bool         // filled only if the history has Lost records
+	anyLost    bool
+	open       map[string][]attempt // key → attempts awaiting an outcome
+	sendCall   map[string]int64
+	restarted  map[string]bool // brokerName → its master process exited
 	// carried: commits riding on a pull, acknowledged by its response.
 	carried map[pullKey]opRef
 	// lastRead: each client's latest read op of a queue (index in its part).
 	lastRead map[pullKey]int
 	// unclaimed: per (queue, key), offsets at which a master stored a
 	// producer's send that no acknowledged return accounts for; pending
-	// attempts take them (see pending). anyStored: the history has the
-	// brokers' ground truth at all.
+	// attempts take them (see pending). Built at the first pending
+	// attempt (unclaimedOffsets): a run whose every send returned never
+	// needs it. anyStored: the history has the brokers' ground truth at
+	// all.
 	unclaimed map[storeKey][]int64
 	anyStored bool
 	metas     []opMeta // the slab meta fills
 	// readUntil, when not nil, is each register's last read's return:
 	// commits called after it are counted, not kept (skipUnread).
 	readUntil map[partKey]int64
+}
+
+// isSend: the kinds whose topic learn records for their key.
+func isSend(k history.Kind) bool {
+	return k == history.Intend || k == history.SendCall || k == history.SendAttempt || k == history.SendReturn
+}
+
+// topicAt is the first topic a key's send named, and that record's
+// index.
+type topicAt struct {
+	topic string
+	at    int
 }
 
 type storeKey struct {
@@ -186,15 +203,15 @@ type (
 // operations. Explaining an illegal register needs them all: build again
 // without skipUnread.
 func buildOps(h *history.History, skipUnread bool) []*part {
-	b := &builder{st: newStamper(h), parts: map[partKey]*part{}, topics: map[string]string{},
+	b := &builder{h: h, st: newStamper(h), parts: map[partKey]*part{},
 		masters: map[string]map[string]bool{}, brokerOf: map[string]string{},
 		replicas: map[copyCoord]bool{}, open: map[string][]attempt{}, sendCall: map[string]int64{},
-		restarted: map[string]bool{}, carried: map[pullKey]opRef{}, lastRead: map[pullKey]int{},
-		unclaimed: map[storeKey][]int64{}}
-	for _, rec := range h.AllOf(history.Intend, history.SendCall, history.SendAttempt, history.SendReturn, history.Stored, history.Lost) {
+		restarted: map[string]bool{}, carried: map[pullKey]opRef{}, lastRead: map[pullKey]int{}}
+	for i, rec := range h.AllOf(history.Intend, history.SendCall, history.SendAttempt, history.SendReturn, history.Stored, history.Lost) {
+		b.learned = i
 		b.learn(&rec) // the kinds learn reads
 	}
-	b.claimAcknowledged(h)
+	b.learned = math.MaxInt
 	if skipUnread {
 		b.readUntil = map[partKey]int64{}
 		for _, rec := range h.AllOf(history.OffsetRead) {
@@ -225,9 +242,13 @@ func (b *builder) learn(r *history.Record) {
 	switch r.Kind {
 	case history.Intend, history.SendCall, history.SendAttempt, history.SendReturn:
 		if r.Topic != "" {
-			b.useTopics = true
-			if b.topics[r.Key] == "" {
-				b.topics[r.Key] = r.Topic
+			if !b.useTopics {
+				b.useTopics, b.firstTopic = true, b.learned
+			}
+			if b.topics != nil { // else topicOf builds it when first needed
+				if _, ok := b.topics[r.Key]; !ok {
+					b.topics[r.Key] = topicAt{r.Topic, b.learned}
+				}
 			}
 		}
 		if r.BrokerAddr != "" && r.Broker != "" && r.Kind != history.SendCall {
@@ -242,8 +263,6 @@ func (b *builder) learn(r *history.Record) {
 		}
 		if r.Detail == "" && r.Broker != "" {
 			b.anyStored = true
-			k := storeKey{b.queue(r), r.Key}
-			b.unclaimed[k] = append(b.unclaimed[k], r.QueueOffset)
 		}
 	case history.Lost:
 		b.anyLost = true
@@ -258,15 +277,43 @@ func (b *builder) isSlave(broker, addr string) bool {
 
 // queue is the partition queue of r: its topic (or its key's), unless no
 // send names topics, in which case topics are left out everywhere.
-func (b *builder) queue(r *history.Record) qid {
+func (b *builder) queue(r *history.Record) qid { return b.queueAt(r, b.learned) }
+
+// queueAt is queue(r) as learn saw it when it had read the records
+// before index at (math.MaxInt: the whole history).
+func (b *builder) queueAt(r *history.Record, at int) qid {
 	t := r.Topic
 	if t == "" {
-		t = b.topics[r.Key]
+		t = b.topicOf(r.Key, at)
 	}
-	if !b.useTopics {
+	if !b.useTopics || b.firstTopic >= at {
 		t = ""
 	}
 	return qid{topic: t, broker: r.Broker, queue: r.QueueID}
+}
+
+// topicOf is the first topic a send of key named before index at, or
+// "". The map is built on the first call: in a simulated history every
+// record with a key names its topic, and a map of every key would cost
+// tens of bytes a message for nothing.
+func (b *builder) topicOf(key string, at int) string {
+	if b.topics == nil {
+		b.topics = map[string]topicAt{}
+		for i, rec := range b.h.AllOf(history.Intend, history.SendCall, history.SendAttempt, history.SendReturn) {
+			if i >= b.learned { // learn adds the later ones
+				break
+			}
+			if r := &rec; r.Topic != "" && isSend(r.Kind) {
+				if _, ok := b.topics[r.Key]; !ok {
+					b.topics[r.Key] = topicAt{r.Topic, i}
+				}
+			}
+		}
+	}
+	if t, ok := b.topics[key]; ok && t.at < at {
+		return t.topic
+	}
+	return ""
 }
 
 // partKey identifies a partition: a queue log (group empty) or a group's
@@ -389,11 +436,28 @@ func (b *builder) add(r *history.Record) {
 	}
 }
 
+// unclaimedOffsets is b.unclaimed, built on first use as learn would
+// have: every master copy of a producer's send, by the queue as learn
+// saw it at that record, less the offsets acknowledged returns claim.
+func (b *builder) unclaimedOffsets() map[storeKey][]int64 {
+	if b.unclaimed == nil {
+		b.unclaimed = map[storeKey][]int64{}
+		for i, rec := range b.h.AllOf(history.Stored) {
+			if r := &rec; r.Kind == history.Stored && r.Detail == "" && r.Broker != "" {
+				k := storeKey{b.queueAt(r, i), r.Key}
+				b.unclaimed[k] = append(b.unclaimed[k], r.QueueOffset)
+			}
+		}
+		b.claimAcknowledged()
+	}
+	return b.unclaimed
+}
+
 // claimAcknowledged removes from unclaimed the offsets that acknowledged
 // returns report, so that only copies nobody saw remain for pending
 // attempts.
-func (b *builder) claimAcknowledged(h *history.History) {
-	for _, rec := range h.AllOf(history.SendReturn) {
+func (b *builder) claimAcknowledged() {
+	for _, rec := range b.h.AllOf(history.SendReturn) {
 		r := &rec
 		if r.Kind != history.SendReturn || r.Status == "" || r.Err != "" || r.Broker == "" {
 			continue
@@ -419,7 +483,7 @@ func (b *builder) pending(a attempt, more ...int64) {
 	out := appendOut{}
 	if b.anyStored {
 		k := storeKey{a.q, a.key}
-		offs := b.unclaimed[k]
+		offs := b.unclaimedOffsets()[k]
 		if len(offs) == 0 {
 			return
 		}
