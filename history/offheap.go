@@ -19,8 +19,7 @@ import (
 //
 // A History made by New for offHeapMin records or more has an arena; a
 // smaller one (tests, hand-made histories, short runs) keeps its bytes
-// on the heap, where a few kilobytes cost nothing and a map would cost a
-// system call. The arena's memory is returned when the History is
+// on the heap. The arena's memory is returned when the History is
 // collected (runtime.AddCleanup); nothing outside this package ever
 // holds a slice of it (records are decoded into values whose strings
 // come from the heap's string table), and every method that reads it
@@ -40,8 +39,12 @@ var mapped, mappedBytes atomic.Int64
 func ArenaBytes() int64 { return mappedBytes.Load() }
 
 // offHeapMin is the expected length (New's n) from which a history's
-// bytes go to an arena: 64Ki records, about 2 MB packed.
-const offHeapMin = 1 << 16
+// bytes go to an arena: 1Mi records, about 35 MB packed (a run of some
+// 80,000 messages). Below it the heap is the better home: the field
+// experiment's runs (~120,000 records) swept on two workers ran 15 %
+// slower from arenas (fresh pages to fault in, maps and unmaps on every
+// run), and a few megabytes hardly move the collector's pace.
+const offHeapMin = 1 << 20
 
 // newArena is an arena whose mappings are released once owner is
 // unreachable.
