@@ -18,7 +18,9 @@ import (
 // many records name it; Msgs, Queues and Counts as indexes into side
 // tables holding the slices and maps given). The bytes hold no pointer,
 // so the garbage collector never scans them, and a record costs tens of
-// bytes instead of the 400 of a Record value.
+// bytes instead of the 400 of a Record value. A long run's bytes (New
+// with 2^20 records or more) live outside the Go heap altogether, in an
+// arena (offheap.go), so that they do not pace the collector either.
 //
 // Read records with Len and Record, or range over All; each gives a
 // Record value equal to the one appended (the slices and maps are the
