@@ -187,3 +187,41 @@ func TestSendCounts(t *testing.T) {
 		t.Errorf("counts %+v, want %+v", r.Counts, want)
 	}
 }
+
+// TestTwoGroupsDeliveries: a second group's deliveries of a key (kept
+// apart from the first group's, ledger.more) are judged and counted on
+// their own: a duplicate in either group is that group's, a key the
+// second group never got is lost for it alone.
+func TestTwoGroupsDeliveries(t *testing.T) {
+	var b hb
+	b.sendOK(1, "k1", "T", 0, 0)
+	b.sendOK(1, "k2", "T", 0, 1)
+	b.deliver(2, "c1/consumer", "g1", "k1", "T", 0, 0)
+	b.deliver(2, "c2/consumer", "g2", "k1", "T", 0, 0)
+	b.deliver(3, "c2/consumer", "g2", "k1", "T", 0, 0) // g2 again
+	b.deliver(3, "c1/consumer", "g1", "k2", "T", 0, 1)
+	b.deliver(4, "c1/consumer", "g1", "k2", "T", 0, 1) // g1 again
+	r, err := CheckDelivery(&b.h, DeliveryOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Duplicate{
+		{Key: "k1", Group: "g2", Deliveries: 2, Causes: []Cause{CauseUnknown}},
+		{Key: "k2", Group: "g1", Deliveries: 2, Causes: []Cause{CauseUnknown}},
+	}
+	if len(r.Duplicates) != len(want) {
+		t.Fatalf("duplicates %+v, want %+v", r.Duplicates, want)
+	}
+	for i, d := range r.Duplicates {
+		if d.Key != want[i].Key || d.Group != want[i].Group || d.Deliveries != want[i].Deliveries || !slices.Equal(d.Causes, want[i].Causes) {
+			t.Errorf("duplicate %d = %+v, want %+v", i, d, want[i])
+		}
+	}
+	lost := outcome(t, r, NoAckedLost)
+	if len(lost.Violations) != 1 || lost.Violations[0].Key != "k2" || lost.Violations[0].Group != "g2" {
+		t.Errorf("lost %+v, want k2 for g2 only", lost.Violations)
+	}
+	if r.Counts.Duplicates != 2 || r.Counts.ConsumedUnique != 2 || r.Counts.LostAcked != 1 {
+		t.Errorf("counts %+v", r.Counts)
+	}
+}

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"pgregory.net/rapid"
+
 	"rmqsim/history"
 )
 
@@ -166,4 +168,64 @@ func TestSkipUnreadKeepsObservedCommits(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestLazyTopicsAsTheFirstPassSawThem: the builder's key → topic map is
+// made only when a record without a topic needs it, from the whole
+// history; on random histories (sends and stores of a few keys, topics
+// named or not) each Stored record's queue as of its own index, and each
+// record's queue after the first pass, are what reading the history once
+// in order gives (topics known from earlier sends only; no topic at all
+// before the first send names one).
+func TestLazyTopicsAsTheFirstPassSawThem(t *testing.T) {
+	kinds := []history.Kind{history.Intend, history.SendCall, history.SendAttempt, history.SendReturn, history.Stored, history.Deliver}
+	rapid.Check(t, func(t *rapid.T) {
+		n := rapid.IntRange(1, 30).Draw(t, "records")
+		var rs []history.Record
+		for range n {
+			rs = append(rs, history.Record{
+				Kind:    rapid.SampledFrom(kinds).Draw(t, "kind"),
+				Key:     rapid.SampledFrom([]string{"", "a", "b", "c"}).Draw(t, "key"),
+				Topic:   rapid.SampledFrom([]string{"", "", "T", "U"}).Draw(t, "topic"),
+				Broker:  "broker-a",
+				QueueID: rapid.IntRange(0, 1).Draw(t, "queue"),
+			})
+		}
+		h := history.Of(rs...)
+		b := newBuilder(h)
+		b.learnAll()
+		// The reference: one pass in order, as learn once kept the map.
+		topics, use := map[string]string{}, false
+		queue := func(r *history.Record) qid {
+			t := r.Topic
+			if t == "" {
+				t = topics[r.Key]
+			}
+			if !use {
+				t = ""
+			}
+			return qid{topic: t, broker: r.Broker, queue: r.QueueID}
+		}
+		for i := range rs {
+			r := &rs[i]
+			switch r.Kind {
+			case history.Stored:
+				if got, want := b.queueAt(r, i), queue(r); got != want {
+					t.Fatalf("record %d (%+v) as of its index: queue %v, want %v", i, *r, got, want)
+				}
+			case history.Intend, history.SendCall, history.SendAttempt, history.SendReturn:
+				if r.Topic != "" {
+					use = true
+					if topics[r.Key] == "" {
+						topics[r.Key] = r.Topic
+					}
+				}
+			}
+		}
+		for i := range rs {
+			if got, want := b.queue(&rs[i]), queue(&rs[i]); got != want {
+				t.Fatalf("record %d (%+v) after the pass: queue %v, want %v", i, rs[i], got, want)
+			}
+		}
+	})
 }

@@ -139,7 +139,6 @@ type builder struct {
 	topics     map[string]topicAt         // key → topic it was sent to; nil until topicOf needs it
 	useTopics  bool                       // some send names its topic
 	firstTopic int                        // index of the first send naming a topic
-	learned    int                        // records before it have been learnt (learn's pass)
 	masters    map[string]map[string]bool // broker → addresses sends used
 	brokerOf   map[string]string          // master proc → brokerName
 	replicas   map[copyCoord]bool         // filled only if the history has Lost records
@@ -203,15 +202,8 @@ type (
 // operations. Explaining an illegal register needs them all: build again
 // without skipUnread.
 func buildOps(h *history.History, skipUnread bool) []*part {
-	b := &builder{h: h, st: newStamper(h), parts: map[partKey]*part{},
-		masters: map[string]map[string]bool{}, brokerOf: map[string]string{},
-		replicas: map[copyCoord]bool{}, open: map[string][]attempt{}, sendCall: map[string]int64{},
-		restarted: map[string]bool{}, carried: map[pullKey]opRef{}, lastRead: map[pullKey]int{}}
-	for i, rec := range h.AllOf(history.Intend, history.SendCall, history.SendAttempt, history.SendReturn, history.Stored, history.Lost) {
-		b.learned = i
-		b.learn(&rec) // the kinds learn reads
-	}
-	b.learned = math.MaxInt
+	b := newBuilder(h)
+	b.learnAll()
 	if skipUnread {
 		b.readUntil = map[partKey]int64{}
 		for _, rec := range h.AllOf(history.OffsetRead) {
@@ -238,18 +230,27 @@ func buildOps(h *history.History, skipUnread bool) []*part {
 	return b.sorted()
 }
 
-func (b *builder) learn(r *history.Record) {
+func newBuilder(h *history.History) *builder {
+	return &builder{h: h, st: newStamper(h), parts: map[partKey]*part{},
+		masters: map[string]map[string]bool{}, brokerOf: map[string]string{},
+		replicas: map[copyCoord]bool{}, open: map[string][]attempt{}, sendCall: map[string]int64{},
+		restarted: map[string]bool{}, carried: map[pullKey]opRef{}, lastRead: map[pullKey]int{}}
+}
+
+// learnAll is the first pass (see buildOps).
+func (b *builder) learnAll() {
+	for i, rec := range b.h.AllOf(history.Intend, history.SendCall, history.SendAttempt, history.SendReturn, history.Stored, history.Lost) {
+		b.learn(i, &rec) // the kinds learn reads
+	}
+}
+
+// learn reads record i of the first pass. The topics its sends name are
+// read again only if some record needs them (topicOf).
+func (b *builder) learn(i int, r *history.Record) {
 	switch r.Kind {
 	case history.Intend, history.SendCall, history.SendAttempt, history.SendReturn:
-		if r.Topic != "" {
-			if !b.useTopics {
-				b.useTopics, b.firstTopic = true, b.learned
-			}
-			if b.topics != nil { // else topicOf builds it when first needed
-				if _, ok := b.topics[r.Key]; !ok {
-					b.topics[r.Key] = topicAt{r.Topic, b.learned}
-				}
-			}
+		if r.Topic != "" && !b.useTopics {
+			b.useTopics, b.firstTopic = true, i
 		}
 		if r.BrokerAddr != "" && r.Broker != "" && r.Kind != history.SendCall {
 			if b.masters[r.Broker] == nil {
@@ -277,10 +278,11 @@ func (b *builder) isSlave(broker, addr string) bool {
 
 // queue is the partition queue of r: its topic (or its key's), unless no
 // send names topics, in which case topics are left out everywhere.
-func (b *builder) queue(r *history.Record) qid { return b.queueAt(r, b.learned) }
+func (b *builder) queue(r *history.Record) qid { return b.queueAt(r, math.MaxInt) }
 
-// queueAt is queue(r) as learn saw it when it had read the records
-// before index at (math.MaxInt: the whole history).
+// queueAt is queue(r) as it was when only the records before index at
+// had been read: the unclaimed offsets are filed by the queue each
+// Stored record had when the first pass reached it.
 func (b *builder) queueAt(r *history.Record, at int) qid {
 	t := r.Topic
 	if t == "" {
@@ -300,9 +302,6 @@ func (b *builder) topicOf(key string, at int) string {
 	if b.topics == nil {
 		b.topics = map[string]topicAt{}
 		for i, rec := range b.h.AllOf(history.Intend, history.SendCall, history.SendAttempt, history.SendReturn) {
-			if i >= b.learned { // learn adds the later ones
-				break
-			}
 			if r := &rec; r.Topic != "" && isSend(r.Kind) {
 				if _, ok := b.topics[r.Key]; !ok {
 					b.topics[r.Key] = topicAt{r.Topic, i}
