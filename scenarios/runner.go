@@ -85,11 +85,11 @@ func Run(sc *Scenario, opts RunOptions) (*Result, error) {
 		History: h, Spec: s, Config: cfg, Cluster: &spec, HealAt: tl.healAt,
 	}
 	// The steps' spans and the heal time are all the judges need of the
-	// timeline: with them taken, the world (the model's brokers, clients
-	// and their messages, ~0.4 KB a message) is garbage before the
-	// judges build their own structures.
+	// timeline: with them taken, neither the timeline nor the world is
+	// used again, so the world (the model's brokers, clients and their
+	// messages, ~0.4 KB a message) is garbage before the judges build
+	// their own structures.
 	spans, runEnd, healAt := tl.spans, w.Now(), tl.healAt
-	tl, w, env = nil, nil, nil
 	between(h)
 	facts := scanHistory(h, anyStarted(spans))
 	res.Steps = stepResults(spans, runEnd, h, facts)
