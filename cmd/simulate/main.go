@@ -10,6 +10,9 @@ import (
 )
 
 func main() {
+	if len(os.Args) > 1 {
+		tuneGC(os.Args[1])
+	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
