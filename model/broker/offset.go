@@ -19,6 +19,12 @@ type ConsumerOffsetManager struct {
 	table map[string]map[int]int64
 	// keys memoises "topic@group" (a commit rides on nearly every pull).
 	keys map[[2]string]string
+	// snap is the last snapshot, nil once the table changed since: the
+	// table is persisted every 5 s and read by each slave every 10 s, and
+	// between commits that move an offset it is the same. Every reader
+	// of a snapshot (the disk blob's next boot, a slave's putAll) copies
+	// it, so one copy can be shared.
+	snap map[string]map[int]int64
 }
 
 func newConsumerOffsetManager(b *Broker) *ConsumerOffsetManager {
@@ -41,7 +47,10 @@ func (m *ConsumerOffsetManager) commitOffset(group, topic string, queueID int, o
 		t = map[int]int64{}
 		m.table[key] = t
 	}
-	t[queueID] = offset
+	if old, ok := t[queueID]; !ok || old != offset {
+		t[queueID] = offset
+		m.snap = nil
+	}
 }
 
 // queryOffset is ConsumerOffsetManager.queryOffset (ok false for -1).
@@ -52,6 +61,7 @@ func (m *ConsumerOffsetManager) queryOffset(group, topic string, queueID int) (i
 
 // putAll copies a table in (SlaveSynchronize: master values win, §2.4).
 func (m *ConsumerOffsetManager) putAll(t map[string]map[int]int64) {
+	m.snap = nil
 	for k, q := range t {
 		cp := make(map[int]int64, len(q))
 		for id, off := range q {
@@ -61,7 +71,11 @@ func (m *ConsumerOffsetManager) putAll(t map[string]map[int]int64) {
 	}
 }
 
+// snapshot is a copy of the table that its readers must not modify.
 func (m *ConsumerOffsetManager) snapshot() map[string]map[int]int64 {
+	if m.snap != nil {
+		return m.snap
+	}
 	cp := make(map[string]map[int]int64, len(m.table))
 	for k, q := range m.table {
 		c := make(map[int]int64, len(q))
@@ -70,6 +84,7 @@ func (m *ConsumerOffsetManager) snapshot() map[string]map[int]int64 {
 		}
 		cp[k] = c
 	}
+	m.snap = cp
 	return cp
 }
 
