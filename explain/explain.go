@@ -19,7 +19,15 @@ type explainer struct {
 	ends    map[*incarnation]*verdict
 	// t writes the chains' lines, when they are read.
 	t *teller
+	// once is consumedOnce's verdict, reused message after message.
+	once verdict
+	// places is where placement takes the next Placement from: one
+	// allocation per placeSlab messages, not one each.
+	places []Placement
 }
+
+// placeSlab is how many Placements one allocation of placement holds.
+const placeSlab = 1024
 
 // verdict is a fate's code, grouped cause, reason and chain.
 type verdict struct {
@@ -188,8 +196,14 @@ func (ex *explainer) lastReturn(m *message) int {
 
 func (ex *explainer) placement(i int) *Placement {
 	r := ex.ix.rec(i)
-	return &Placement{Broker: r.Broker, BrokerHost: hostOf(r.Proc), QueueID: r.QueueID,
+	if len(ex.places) == 0 {
+		ex.places = make([]Placement, placeSlab)
+	}
+	p := &ex.places[0]
+	ex.places = ex.places[1:]
+	*p = Placement{Broker: r.Broker, BrokerHost: hostOf(r.Proc), QueueID: r.QueueID,
 		QueueOffset: r.QueueOffset, CommitLogOffset: r.CommitLogOffset, StoreSize: r.StoreSize}
+	return p
 }
 
 // surviving lists the stored copies not lost afterwards: a Lost record

@@ -268,6 +268,34 @@ func (h *History) AllOf(kinds ...Kind) iter.Seq2[int, Record] {
 	}
 }
 
+// Count is how many records have one of the given kinds, decoding none
+// (but a record past the first 255 distinct kinds): the judges size
+// their tables from it up front instead of growing them record by
+// record.
+func (h *History) Count(kinds ...Kind) int {
+	var want [256]bool
+	for _, k := range kinds {
+		for i, n := range h.names {
+			if n == k {
+				want[i] = true
+			}
+		}
+	}
+	n := 0
+	for i, k := range h.kinds {
+		switch {
+		case k == kindOther:
+			if slices.Contains(kinds, h.Record(i).Kind) {
+				n++
+			}
+		case want[k]:
+			n++
+		}
+	}
+	runtime.KeepAlive(h) // kinds may be the arena's
+	return n
+}
+
 // Kind is record i's Kind, without decoding the record.
 func (h *History) Kind(i int) Kind {
 	if k := h.kinds[i]; k != kindOther {

@@ -139,6 +139,12 @@ func TestAllOf(t *testing.T) {
 	if !reflect.DeepEqual(got, []int{3, 7, 299, 303, 307, 599}) {
 		t.Errorf("AllOf yielded %v", got)
 	}
+	if n := h.Count(want...); n != len(got) {
+		t.Errorf("Count = %d, AllOf yielded %d", n, len(got))
+	}
+	if n := h.Count(); n != 0 {
+		t.Errorf("Count() = %d", n)
+	}
 }
 
 // TestEveryFieldIsPacked: a field added to Record must get its bit in the
