@@ -56,7 +56,7 @@ func CheckDelivery(h *history.History, opt DeliveryOptions) (DeliveryResult, err
 
 // checkDelivery is CheckDelivery on a validated history.
 func checkDelivery(h *history.History, opt DeliveryOptions) DeliveryResult {
-	l := newLedger(opt.OrderlyGroups, h.Len(), newKeys(h))
+	l := newLedger(opt.OrderlyGroups, h.Len(), h.Count(history.Intend), newKeys(h))
 	for _, rec := range h.All() {
 		l.observe(&rec)
 	}

@@ -195,10 +195,12 @@ type (
 	}
 )
 
-// newLedger sizes its big maps for a history of n records.
-func newLedger(orderly []string, n int, k keys) *ledger {
+// newLedger sizes its big maps for a history of n records, intends of
+// them Intend records (a message each: a run that never sends most of
+// what it meant has more messages than n/8).
+func newLedger(orderly []string, n, intends int, k keys) *ledger {
 	l := &ledger{
-		keys: k, orderly: map[string]bool{}, msgs: make(map[string]*message, n/8), more: map[gk]*delivered{},
+		keys: k, orderly: map[string]bool{}, msgs: make(map[string]*message, max(n/8, intends)), more: map[gk]*delivered{},
 		phantom: map[string][]int64{}, groups: map[string]*groupInfo{}, faults: newFaultLedger(),
 		procGroups: map[string]map[string]bool{}, procExit: map[string]int64{},
 		brokerOf: map[string]string{}, brokerLife: map[string]int64{},
