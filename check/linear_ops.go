@@ -148,9 +148,9 @@ type builder struct {
 	// spare holds the lists of keys resolve settled, emptied, for the
 	// next keys' attempts: a send is in flight for a few records only,
 	// and a list each cost an allocation per message.
-	spare [][]attempt
-	sendCall   map[string]int64
-	restarted  map[string]bool // brokerName → its master process exited
+	spare     [][]attempt
+	sendCall  map[string]int64
+	restarted map[string]bool // brokerName → its master process exited
 	// carried: commits riding on a pull, acknowledged by its response.
 	carried map[pullKey]opRef
 	// lastRead: each client's latest read op of a queue (index in its part).
