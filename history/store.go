@@ -202,6 +202,23 @@ func (h *History) Seq(i int) int64 {
 	return int64(i) + unzig(u)
 }
 
+// Key is record i's Key, decoding only the fields packed before it.
+func (h *History) Key(i int) string {
+	b := h.head(i)
+	m, p := uvarint(b, 0)
+	if m&(1<<fKey) == 0 {
+		return ""
+	}
+	for bit := range fKey { // skip the fields before Key
+		if m&(1<<bit) != 0 {
+			_, p = uvarint(b, p)
+		}
+	}
+	u, _ := uvarint(b, p)
+	runtime.KeepAlive(h)
+	return h.strs[u]
+}
+
 // head is the packed bytes of record i onwards.
 func (h *History) head(i int) []byte {
 	c := sort.Search(len(h.firsts), func(c int) bool { return h.firsts[c] > i }) - 1
