@@ -342,11 +342,6 @@ func (b *builder) part(kind, group string, q qid) *part {
 }
 
 func (b *builder) op(p *part, proc string, in, out any, call, ret int64, seqs ...int64) int {
-	if len(p.ops) == cap(p.ops) {
-		// Double: append grows a long slice by a quarter, which
-		// allocated a partition's operations about five times over.
-		p.ops = slices.Grow(p.ops, max(len(p.ops), 8))
-	}
 	p.ops = append(p.ops, porcupine.Operation{Input: in, Output: out, Call: call, Return: ret,
 		Metadata: b.meta(opMeta{proc: proc, seqs: seqs})})
 	return len(p.ops) - 1
