@@ -18,8 +18,8 @@ func (l *ledger) observeDeliver(r *history.Record) {
 	k := gk{r.Group, r.Key}
 	st := l.delivered(m, r.Group)
 	switch {
-	case st == nil && m.got.n == 0:
-		m.got = delivered{group: r.Group, firstAt: d.at, firstSeq: d.seq, last: d, n: 1}
+	case st == nil && (m.out == nil || m.out.got.n == 0):
+		l.outcomeOf(m).got = delivered{group: r.Group, firstAt: d.at, firstSeq: d.seq, last: d, n: 1}
 	case st == nil:
 		l.more[k] = &delivered{group: r.Group, firstAt: d.at, firstSeq: d.seq, last: d, n: 1}
 	default:

@@ -56,7 +56,7 @@ func CheckDelivery(h *history.History, opt DeliveryOptions) (DeliveryResult, err
 
 // checkDelivery is CheckDelivery on a validated history.
 func checkDelivery(h *history.History, opt DeliveryOptions) DeliveryResult {
-	l := newLedger(opt.OrderlyGroups, h.Len(), newKeys(h))
+	l := newLedger(opt.OrderlyGroups, h.Len(), h.Count(history.Intend), newKeys(h))
 	for _, rec := range h.All() {
 		l.observe(&rec)
 	}
@@ -142,13 +142,13 @@ func (j *judgement) count(m *message) {
 	switch {
 	case !sent && m.intended:
 		c.NeverSent++
-	case sent && !m.hasRet:
+	case sent && !m.hasRet():
 		c.SendPending++
 	case m.ok():
 		c.SendOK++
-	case m.hasRet && m.ret.failed:
+	case m.hasRet() && m.out.ret.failed:
 		c.SendFailed++
-	case m.hasRet:
+	case m.hasRet():
 		c.SendNotOK++
 	}
 	if n, _ := m.masterCopies(); n > 0 {
@@ -161,7 +161,7 @@ func (j *judgement) count(m *message) {
 
 // judgeCopy decides NoAckedLost and Liveness for one (group, message).
 func (j *judgement) judgeCopy(g string, m *message) {
-	ack := &m.ret
+	ack := &m.out.ret // judged only if ok: it has an outcome
 	deadline := max(ack.At, j.stable) + j.opt.LivenessBound
 	q := qid{m.topic, ack.Broker, int(ack.QueueID)}
 	head := func() string {

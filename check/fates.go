@@ -18,8 +18,8 @@ func (l *ledger) undelivered(g string, m *message) (Cause, []int64, string, bool
 	if l.storedAny && len(m.copies) == 0 {
 		return CauseNeverStored, nil, "no broker recorded storing it", true
 	}
-	q := qid{m.topic, m.ret.Broker, int(m.ret.QueueID)}
-	off := m.ret.QueueOffset
+	q := qid{m.topic, m.out.ret.Broker, int(m.out.ret.QueueID)} // m is acknowledged: it has an outcome
+	off := m.out.ret.QueueOffset
 	if c, ok := l.committed[gq{g, q}]; ok && c.offset > off {
 		how := "was committed"
 		if c.jump {
@@ -67,12 +67,12 @@ func (l *ledger) storeLost(m *message) (Cause, []int64, string, bool) {
 			replica, gone = c.seq, false
 		}
 	}
-	why := "the broker lost it: " + m.lostWhy
+	why := "the broker lost it: " + l.lostWhy[m.key]
 	if replica >= 0 {
 		why += fmt.Sprintf("; a slave replica survives (#%d)", replica)
 		ev = append(ev, replica)
 	}
-	return lostKind(m.lostWhy), ev, why, gone
+	return lostKind(l.lostWhy[m.key]), ev, why, gone
 }
 
 // phantoms is one violation per key seen (delivered or pulled) before it
@@ -109,7 +109,9 @@ func (l *ledger) duplicates() []Duplicate {
 		}
 	}
 	for _, m := range l.msgs {
-		add(m.key, &m.got)
+		if m.out != nil {
+			add(m.key, &m.out.got)
+		}
 	}
 	for k, d := range l.more {
 		add(k.key, d)

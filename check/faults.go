@@ -16,21 +16,23 @@ func validate(h *history.History) error {
 	if h == nil {
 		return fmt.Errorf("check: nil history")
 	}
-	var p history.Record
-	for i, rec := range h.All() {
-		r := &rec
-		if i > 0 && r.Seq <= p.Seq {
-			return fmt.Errorf("check: record %d (seq %d): seq not after previous seq %d", i, r.Seq, p.Seq)
+	// Each record's Seq, At, Kind and Key alone, none decoded whole.
+	var pSeq int64
+	var pAt time.Duration
+	for i := range h.Len() {
+		seq, at := h.Seq(i), h.At(i)
+		if i > 0 && seq <= pSeq {
+			return fmt.Errorf("check: record %d (seq %d): seq not after previous seq %d", i, seq, pSeq)
 		}
-		if i > 0 && r.At < p.At {
-			return fmt.Errorf("check: record %d (seq %d): at %v before previous at %v", i, r.Seq, r.At, p.At)
+		if i > 0 && at < pAt {
+			return fmt.Errorf("check: record %d (seq %d): at %v before previous at %v", i, seq, at, pAt)
 		}
-		p = rec
-		switch r.Kind {
+		pSeq, pAt = seq, at
+		switch k := h.Kind(i); k {
 		case history.Intend, history.SendCall, history.SendAttempt, history.SendAttemptFail,
 			history.SendReturn, history.Stored, history.Deliver, history.ConsumeResult:
-			if r.Key == "" {
-				return fmt.Errorf("check: record %d (seq %d): %s without a key", i, r.Seq, r.Kind)
+			if h.Key(i) == "" {
+				return fmt.Errorf("check: record %d (seq %d): %s without a key", i, seq, k)
 			}
 		}
 	}

@@ -57,11 +57,17 @@ func checkKnownLog(ops []porcupine.Operation) (porcupine.CheckResult, bool) {
 // last return, often "infinity", may be shared).
 func knownAppends(ops []porcupine.Operation) ([]string, bool) {
 	var top int64
+	appends := 0
 	for i := range ops {
 		top = max(top, ops[i].Return)
+		if _, ok := ops[i].Input.(appendIn); ok {
+			appends++
+		}
 	}
 	stamps := make([]int64, 0, 2*len(ops))
-	byOffset := map[int64]string{}
+	// n appends at distinct offsets are the log 0..n-1 exactly when
+	// every offset is below n: keys[offset] is filled directly, no map.
+	keys, seen := make([]string, appends), make([]bool, appends)
 	for i := range ops {
 		op := &ops[i]
 		stamps = append(stamps, op.Call)
@@ -71,10 +77,10 @@ func knownAppends(ops []porcupine.Operation) ([]string, bool) {
 		switch in := op.Input.(type) {
 		case appendIn:
 			o := op.Output.(appendOut)
-			if _, dup := byOffset[o.offset]; !o.known || o.offset < 0 || dup {
-				return nil, false
+			if !o.known || o.offset < 0 || o.offset >= int64(appends) || seen[o.offset] {
+				return nil, false // unknown, a duplicate, or a gap below it
 			}
-			byOffset[o.offset] = in.key
+			keys[o.offset], seen[o.offset] = in.key, true
 		case readIn:
 		default:
 			return nil, false
@@ -85,14 +91,6 @@ func knownAppends(ops []porcupine.Operation) ([]string, bool) {
 		if stamps[i] == stamps[i-1] {
 			return nil, false
 		}
-	}
-	keys := make([]string, len(byOffset))
-	for k := range keys {
-		key, ok := byOffset[int64(k)]
-		if !ok {
-			return nil, false
-		}
-		keys[k] = key
 	}
 	return keys, true
 }

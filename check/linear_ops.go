@@ -40,12 +40,13 @@ func newStamper(h *history.History) stamper {
 	s := stamper{h: h}
 	ordered := true
 	prev := time.Duration(math.MinInt64)
-	for i, r := range h.All() {
-		if r.Seq != int64(i) || r.At < prev {
+	for i := range h.Len() { // Seq and At alone: no record decoded
+		at := h.At(i)
+		if h.Seq(i) != int64(i) || at < prev {
 			ordered = false
 			break
 		}
-		prev = r.At
+		prev = at
 	}
 	if ordered {
 		s.sampled = make([]time.Duration, 0, h.Len()/stampEvery+1)
@@ -144,8 +145,12 @@ type builder struct {
 	replicas   map[copyCoord]bool         // filled only if the history has Lost records
 	anyLost    bool
 	open       map[string][]attempt // key → attempts awaiting an outcome
-	sendCall   map[string]int64
-	restarted  map[string]bool // brokerName → its master process exited
+	// spare holds the lists of keys resolve settled, emptied, for the
+	// next keys' attempts: a send is in flight for a few records only,
+	// and a list each cost an allocation per message.
+	spare     [][]attempt
+	sendCall  map[string]int64
+	restarted map[string]bool // brokerName → its master process exited
 	// carried: commits riding on a pull, acknowledged by its response.
 	carried map[pullKey]opRef
 	// lastRead: each client's latest read op of a queue (index in its part).
@@ -213,8 +218,8 @@ func buildOps(h *history.History, skipUnread bool) []*part {
 			}
 		}
 	}
-	for _, rec := range h.All() {
-		b.add(&rec)
+	for _, rec := range h.AllOf(addKinds...) {
+		b.add(&rec) // the kinds add reads: Intend, a message each, is most of a run that sends little
 	}
 	keys := make([]string, 0, len(b.open))
 	for k := range b.open {
@@ -233,7 +238,7 @@ func buildOps(h *history.History, skipUnread bool) []*part {
 func newBuilder(h *history.History) *builder {
 	return &builder{h: h, st: newStamper(h), parts: map[partKey]*part{},
 		masters: map[string]map[string]bool{}, brokerOf: map[string]string{},
-		replicas: map[copyCoord]bool{}, open: map[string][]attempt{}, sendCall: map[string]int64{},
+		replicas: map[copyCoord]bool{}, open: map[string][]attempt{}, sendCall: make(map[string]int64, h.Count(history.SendCall)),
 		restarted: map[string]bool{}, carried: map[pullKey]opRef{}, lastRead: map[pullKey]int{}}
 }
 
@@ -397,6 +402,10 @@ func systemTopic(t string) bool {
 	return strings.HasPrefix(t, "%") || strings.HasPrefix(t, "SCHEDULE_TOPIC")
 }
 
+// addKinds are the kinds add reads.
+var addKinds = []history.Kind{history.SendCall, history.SendAttempt, history.SendAttemptFail, history.SendReturn,
+	history.Stored, history.Lost, history.Pull, history.OffsetCommit, history.OffsetRead, history.ProcExit, history.Fault}
+
 // add turns one record into operations (pass two).
 func (b *builder) add(r *history.Record) {
 	switch r.Kind {
@@ -404,7 +413,11 @@ func (b *builder) add(r *history.Record) {
 		b.sendCall[r.Key] = r.Seq
 	case history.SendAttempt:
 		if r.Broker != "" { // an attempt without a queue appends nowhere
-			b.open[r.Key] = append(b.open[r.Key], attempt{seq: r.Seq, key: r.Key, q: b.queue(r), proc: r.Proc})
+			atts, ok := b.open[r.Key]
+			if n := len(b.spare); !ok && n > 0 {
+				atts, b.spare = b.spare[n-1], b.spare[:n-1]
+			}
+			b.open[r.Key] = append(atts, attempt{seq: r.Seq, key: r.Key, q: b.queue(r), proc: r.Proc})
 		}
 	case history.SendAttemptFail:
 		if atts := b.open[r.Key]; len(atts) > 0 {
@@ -497,8 +510,12 @@ func (b *builder) pending(a attempt, more ...int64) {
 // at the end of the history (ret nil). A return with a Status carries the
 // offset of the last attempt; every other attempt stays pending.
 func (b *builder) resolve(key string, ret *history.Record) {
-	atts := b.open[key]
+	atts, ok := b.open[key]
 	delete(b.open, key)
+	if ok && atts != nil {
+		// Free again once read below: pending and op keep no attempt.
+		defer func() { b.spare = append(b.spare, clear0(atts)) }()
+	}
 	if ret == nil || ret.Err != "" || ret.Status == "" {
 		var more []int64
 		if ret != nil {
@@ -522,6 +539,13 @@ func (b *builder) resolve(key string, ret *history.Record) {
 	q := b.queue(ret)
 	b.op(b.part("log", "", q), ret.Proc, appendIn{key}, appendOut{offset: ret.QueueOffset, known: true},
 		call, b.st.at(ret.Seq), seqs(from, ret.Seq)...)
+}
+
+// clear0 is atts emptied, its strings dropped so that the spare list
+// keeps no key alive.
+func clear0(atts []attempt) []attempt {
+	clear(atts)
+	return atts[:0]
 }
 
 func (b *builder) addPull(r *history.Record) {

@@ -54,6 +54,30 @@ type teller struct {
 	h     *history.History
 	nodes *nodes
 	texts []string
+	// slab is where sorted takes the next chain's lines from: one
+	// allocation per lineSlab lines instead of one per chain (a chain
+	// has a handful). Each chain's slice is capped at its length, so
+	// no append to one reaches the next.
+	slab []line
+}
+
+// lineSlab is how many lines one allocation of the teller's slab holds.
+const lineSlab = 4096
+
+// lines is a new slice of n lines, from the slab.
+func (t *teller) lines(n int) []line {
+	if n == 0 {
+		return []line{} // empty, not nil: a verdict's lines are made once
+	}
+	if n > lineSlab/4 {
+		return make([]line, n)
+	}
+	if len(t.slab) < n {
+		t.slab = make([]line, lineSlab)
+	}
+	out := t.slab[:n:n]
+	t.slab = t.slab[n:]
+	return out
 }
 
 // Len is the number of sentences.
@@ -196,7 +220,7 @@ func (s steps) sorted(t *teller) []line {
 		}
 		return 0
 	})
-	out := make([]line, len(c))
+	out := t.lines(len(c))
 	for i, st := range c {
 		out[i] = st.line
 		if st.kind == lineText {

@@ -43,7 +43,7 @@ func (ex *explainer) redelivery(m *message, prev, cur int) *verdict {
 		return ex.storedTwice(m, c)
 	}
 	qs := ex.ix.queues.state(mq{queueTopic(c), c.Broker, c.QueueID})
-	committed := qs.committedAt(cur)
+	committed := ex.ix.queues.committedAt(qs, cur)
 	offsetNote := fmt.Sprintf("the committed offset was %d, which does not cover offset %d", committed, c.QueueOffset)
 	if committed < 0 {
 		offsetNote = "no offset had been committed for it"

@@ -19,7 +19,15 @@ type explainer struct {
 	ends    map[*incarnation]*verdict
 	// t writes the chains' lines, when they are read.
 	t *teller
+	// once is consumedOnce's verdict, reused message after message.
+	once verdict
+	// places is where placement takes the next Placement from: one
+	// allocation per placeSlab messages, not one each.
+	places []Placement
 }
+
+// placeSlab is how many Placements one allocation of placement holds.
+const placeSlab = 1024
 
 // verdict is a fate's code, grouped cause, reason and chain.
 type verdict struct {
@@ -147,29 +155,35 @@ func (ex *explainer) facts(m *message) MessageFate {
 	} else {
 		mf.Topic = r.Topic
 	}
-	if ret := ex.lastReturn(m); ret >= 0 {
-		r := ex.ix.rec(ret)
-		mf.Status, mf.Err, mf.MsgID, mf.OffsetMsgID = r.Status, r.Err, r.MsgID, r.OffsetMsgID
+	var ret history.Record // the last return, decoded once for the fields and the placement
+	if i := ex.lastReturn(m); i >= 0 {
+		ret = ex.ix.rec(i)
+		mf.Status, mf.Err, mf.MsgID, mf.OffsetMsgID = ret.Status, ret.Err, ret.MsgID, ret.OffsetMsgID
 	}
 	if s := ex.surviving(m); len(s) > 0 {
-		mf.Placement = ex.placement(ex.ackedCopy(m, s, mf))
+		mf.Placement = ex.placement(ex.ackedCopy(s, &ret))
 	} else if len(m.stored) > 0 {
-		mf.Placement = ex.placement(ex.ackedCopy(m, m.stored, mf))
+		mf.Placement = ex.placement(ex.ackedCopy(m.stored, &ret))
 	}
 	return mf
 }
 
-// ackedCopy is the copy at the position send() reported, else the first.
-func (ex *explainer) ackedCopy(m *message, copies []int, mf MessageFate) int {
-	if mf.Status != "" {
-		ret := ex.ix.rec(ex.lastReturn(m))
-		for _, i := range copies {
-			if r := ex.ix.rec(i); r.Broker == ret.Broker && r.QueueID == ret.QueueID && r.QueueOffset == ret.QueueOffset {
-				return i
+// ackedCopy is the copy (its record) at the position send() reported in
+// ret, if it returned a status, else the first.
+func (ex *explainer) ackedCopy(copies []int, ret *history.Record) history.Record {
+	first := ex.ix.rec(copies[0])
+	if ret.Status != "" {
+		for k, i := range copies {
+			r := first
+			if k > 0 {
+				r = ex.ix.rec(i)
+			}
+			if r.Broker == ret.Broker && r.QueueID == ret.QueueID && r.QueueOffset == ret.QueueOffset {
+				return r
 			}
 		}
 	}
-	return copies[0]
+	return first
 }
 
 // lastReturn is the last SendReturn of the key, or -1; an acknowledged
@@ -186,10 +200,15 @@ func (ex *explainer) lastReturn(m *message) int {
 	return last
 }
 
-func (ex *explainer) placement(i int) *Placement {
-	r := ex.ix.rec(i)
-	return &Placement{Broker: r.Broker, BrokerHost: hostOf(r.Proc), QueueID: r.QueueID,
+func (ex *explainer) placement(r history.Record) *Placement {
+	if len(ex.places) == 0 {
+		ex.places = make([]Placement, placeSlab)
+	}
+	p := &ex.places[0]
+	ex.places = ex.places[1:]
+	*p = Placement{Broker: r.Broker, BrokerHost: hostOf(r.Proc), QueueID: r.QueueID,
 		QueueOffset: r.QueueOffset, CommitLogOffset: r.CommitLogOffset, StoreSize: r.StoreSize}
+	return p
 }
 
 // surviving lists the stored copies not lost afterwards: a Lost record

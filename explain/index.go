@@ -110,8 +110,17 @@ type position struct {
 
 // buildIndex scans the history once.
 func buildIndex(h *history.History, nodes *nodes, group string) *index {
-	ix := &index{h: h, byKey: make(map[string]int32, h.Len()/10), procs: map[string]*process{},
-		queues: newQueues(), nodes: nodes, byMsgID: msgIDs(h)}
+	// Sized up front from the kinds (counted without decoding): a key
+	// per Intend, an entry per keyed record at most. Grown record by
+	// record, the slices were allocated about five times over (append
+	// grows a long slice by a quarter) and the map rehashed.
+	intends := h.Count(history.Intend)
+	entries := h.Count(history.SendCall, history.SendAttempt, history.SendAttemptFail, history.SendReturn,
+		history.Stored, history.Lost, history.Deliver, history.ConsumeResult)
+	ix := &index{h: h, byKey: make(map[string]int32, max(h.Len()/10, intends)), procs: map[string]*process{},
+		queues: newQueues(h, group), nodes: nodes, byMsgID: msgIDs(h),
+		heads:  make([]msgHead, 0, intends),
+		entMsg: make([]int32, 0, entries), entSeq: make([]int32, 0, entries), entCat: make([]recCat, 0, entries)}
 	for _, r := range h.AllOf(history.Lost) {
 		if r.Kind == history.Lost && r.Key == "" {
 			ix.at = map[position]string{}
@@ -195,7 +204,8 @@ func (ix *index) message(key string) *message {
 // attempt, so the broker's Stored record may come before any client
 // record that pairs the two.
 func msgIDs(h *history.History) map[string]string {
-	out := make(map[string]string, h.Len()/10) // sized once: no rehashing
+	// Sized once: no rehashing (a msgId a send, about).
+	out := make(map[string]string, max(h.Len()/10, h.Count(history.SendCall)))
 	for _, rec := range h.AllOf(history.SendCall, history.SendAttempt, history.SendAttemptFail, history.SendReturn, history.Deliver) {
 		switch r := &rec; r.Kind {
 		case history.SendCall, history.SendAttempt, history.SendAttemptFail, history.SendReturn, history.Deliver:

@@ -34,6 +34,8 @@ type commit struct {
 type queueState struct {
 	owners  map[string]bool
 	changes []ownership
+	// commits is filled by queues.loadCommits, on the first question
+	// about a committed offset (use queues.commitsOf).
 	commits []commit
 	// lastPull is the last pull of the queue, errSince the first of the
 	// failing pulls that end the history (-1 when the last pull worked).
@@ -50,11 +52,51 @@ type queues struct {
 	owned map[string]map[string][]history.QueueRef
 	// rebalances counts each consumer's Rebalance records per incarnation.
 	rebalances map[string]int
+	// The committed offsets are read from h (the records of group, or
+	// of every group) only when first asked for: only a redelivery or a
+	// message left unconsumed asks, and a consumer commits every queue
+	// every 5 s, so a run's commits are a large part of its records.
+	h             *history.History
+	group         string
+	commitsLoaded bool
 }
 
-func newQueues() *queues {
+func newQueues(h *history.History, group string) *queues {
 	return &queues{byMQ: map[mq]*queueState{}, owned: map[string]map[string][]history.QueueRef{},
-		rebalances: map[string]int{}}
+		rebalances: map[string]int{}, h: h, group: group}
+}
+
+// loadCommits files every OffsetCommit with its queue, as add would
+// have: counted first, so each queue's list is allocated once.
+func (qs *queues) loadCommits() {
+	if qs.commitsLoaded {
+		return
+	}
+	qs.commitsLoaded = true
+	keep := func(r *history.Record) bool {
+		return r.Kind == history.OffsetCommit && (qs.group == "" || r.Group == "" || r.Group == qs.group)
+	}
+	n := map[mq]int{}
+	for _, rec := range qs.h.AllOf(history.OffsetCommit) {
+		if r := &rec; keep(r) {
+			n[mq{r.Topic, r.Broker, r.QueueID}]++
+		}
+	}
+	for q, c := range n {
+		qs.state(q).commits = make([]commit, 0, c)
+	}
+	for i, rec := range qs.h.AllOf(history.OffsetCommit) {
+		if r := &rec; keep(r) {
+			s := qs.state(mq{r.Topic, r.Broker, r.QueueID})
+			s.commits = append(s.commits, commit{seq: i, offset: r.Offset})
+		}
+	}
+}
+
+// commitsOf is s's committed offsets, in record order.
+func (qs *queues) commitsOf(s *queueState) []commit {
+	qs.loadCommits()
+	return s.commits
 }
 
 // state returns (creating) the state of q.
@@ -85,9 +127,6 @@ func (qs *queues) add(i int, r *history.Record, group string) {
 		} else if s.errSince < 0 {
 			s.errSince = i
 		}
-	case history.OffsetCommit:
-		s := qs.state(mq{r.Topic, r.Broker, r.QueueID})
-		s.commits = append(s.commits, commit{seq: i, offset: r.Offset})
 	case history.Deliver:
 		s := qs.state(mq{queueTopic(r), r.Broker, r.QueueID})
 		if r.QueueOffset > s.delivered {
@@ -144,14 +183,15 @@ func (qs *queues) exit(i int, r *history.Record) {
 	qs.rebalances[r.Proc] = 0
 }
 
-// committedAt is the last offset committed for the queue before seq, -1
+// committedAt is the last offset committed for queue s before seq, -1
 // if none.
-func (s *queueState) committedAt(seq int) int64 {
-	k := sort.Search(len(s.commits), func(k int) bool { return s.commits[k].seq >= seq })
+func (qs *queues) committedAt(s *queueState, seq int) int64 {
+	commits := qs.commitsOf(s)
+	k := sort.Search(len(commits), func(k int) bool { return commits[k].seq >= seq })
 	if k == 0 {
 		return -1
 	}
-	return s.commits[k-1].offset
+	return commits[k-1].offset
 }
 
 // ownersNow lists the queue's current owners, sorted.

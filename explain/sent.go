@@ -2,6 +2,7 @@ package explain
 
 import (
 	"fmt"
+	"slices"
 )
 
 // sendFailed explains a send() that threw or never returned, with nothing
@@ -122,8 +123,13 @@ func (ex *explainer) ackedLost(m *message) *verdict {
 }
 
 // consumedOnce explains a message a listener got exactly once.
+//
+// The verdict is the explainer's scratch one (nearly every message of a
+// long run is consumed once): message keeps only its sorted lines and
+// strings, so the next consumed-once message may reuse it and its chain.
 func (ex *explainer) consumedOnce(m *message, mf *MessageFate) *verdict {
-	v := &verdict{code: "consumed-once", cause: "consumed once", chain: make(steps, 0, chainSize(m)+1)}
+	v := &ex.once
+	*v = verdict{code: "consumed-once", cause: "consumed once", chain: slices.Grow(v.chain[:0], chainSize(m)+1)}
 	ex.sendChains(&v.chain, m)
 	switch sc, ok := ex.lastCallIf(m); {
 	case !ok:

@@ -62,7 +62,7 @@ func (ex *explainer) whyNotConsumed(q mq, offset int64) *verdict {
 	}
 	where := fmt.Sprintf("%s queue %d", q.broker, q.queue)
 	owner := programName(owners[0])
-	switch c := qs.committedAt(ex.lastSeq + 1); {
+	switch c := ex.ix.queues.committedAt(qs, ex.lastSeq+1); {
 	case ex.allBrokerHostsDown(q.broker):
 		down := ex.brokerDown(q.broker, ex.lastSeq)
 		v.code = "broker-down"
@@ -79,7 +79,8 @@ func (ex *explainer) whyNotConsumed(q mq, offset int64) *verdict {
 		v.code = "offset-skipped"
 		v.cause = "the committed offset moved past it without a delivery (§5.9)"
 		v.reason = fmt.Sprintf("the committed offset of %s is %d, past offset %d, though no listener got it (§5.9)", where, c, offset)
-		last := qs.commits[len(qs.commits)-1]
+		commits := ex.ix.queues.commitsOf(qs)
+		last := commits[len(commits)-1]
 		v.chain.add(last.seq, fmt.Sprintf("%s %s committed offset %d for %s", at(ex.ix.rec(last.seq).At),
 			programName(ex.ix.rec(last.seq).Proc), last.offset, where))
 	default:

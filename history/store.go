@@ -202,6 +202,23 @@ func (h *History) Seq(i int) int64 {
 	return int64(i) + unzig(u)
 }
 
+// Key is record i's Key, decoding only the fields packed before it.
+func (h *History) Key(i int) string {
+	b := h.head(i)
+	m, p := uvarint(b, 0)
+	if m&(1<<fKey) == 0 {
+		return ""
+	}
+	for bit := range fKey { // skip the fields before Key
+		if m&(1<<bit) != 0 {
+			_, p = uvarint(b, p)
+		}
+	}
+	u, _ := uvarint(b, p)
+	runtime.KeepAlive(h)
+	return h.strs[u]
+}
+
 // head is the packed bytes of record i onwards.
 func (h *History) head(i int) []byte {
 	c := sort.Search(len(h.firsts), func(c int) bool { return h.firsts[c] > i }) - 1
@@ -266,6 +283,34 @@ func (h *History) AllOf(kinds ...Kind) iter.Seq2[int, Record] {
 			}
 		}
 	}
+}
+
+// Count is how many records have one of the given kinds, decoding none
+// (but a record past the first 255 distinct kinds): the judges size
+// their tables from it up front instead of growing them record by
+// record.
+func (h *History) Count(kinds ...Kind) int {
+	var want [256]bool
+	for _, k := range kinds {
+		for i, n := range h.names {
+			if n == k {
+				want[i] = true
+			}
+		}
+	}
+	n := 0
+	for i, k := range h.kinds {
+		switch {
+		case k == kindOther:
+			if slices.Contains(kinds, h.Record(i).Kind) {
+				n++
+			}
+		case want[k]:
+			n++
+		}
+	}
+	runtime.KeepAlive(h) // kinds may be the arena's
+	return n
 }
 
 // Kind is record i's Kind, without decoding the record.

@@ -22,6 +22,8 @@ func TestPackedRoundTrip(t *testing.T) {
 			Counts: map[string]int64{"b": 3}, Target: "x", Detail: "replica", CallSeq: 12, StaleSince: 5 * time.Second},
 		{Seq: 5, Kind: Observe, Counts: map[string]int64{}, Msgs: []MsgRef{}},
 		{Seq: 6},
+		{Seq: 7, Kind: Intend, Key: "k2"},
+		{Seq: 8, At: 1, Start: 2, Kind: Deliver, Proc: "p", Key: "k3", Topic: "t"},
 	}
 	h := Of(rs...)
 	if h.Len() != len(rs) {
@@ -33,6 +35,9 @@ func TestPackedRoundTrip(t *testing.T) {
 		}
 		if at, seq := h.At(i), h.Seq(i); at != rs[i].At || seq != rs[i].Seq {
 			t.Errorf("At(%d), Seq(%d) = %v, %d, want %v, %d", i, i, at, seq, rs[i].At, rs[i].Seq)
+		}
+		if key := h.Key(i); key != rs[i].Key {
+			t.Errorf("Key(%d) = %q, want %q", i, key, rs[i].Key)
 		}
 	}
 	if got := h.Records(); !reflect.DeepEqual(got, rs) {
@@ -138,6 +143,12 @@ func TestAllOf(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, []int{3, 7, 299, 303, 307, 599}) {
 		t.Errorf("AllOf yielded %v", got)
+	}
+	if n := h.Count(want...); n != len(got) {
+		t.Errorf("Count = %d, AllOf yielded %d", n, len(got))
+	}
+	if n := h.Count(); n != 0 {
+		t.Errorf("Count() = %d", n)
 	}
 }
 
