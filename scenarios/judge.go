@@ -93,7 +93,9 @@ func (t Tolerated) check() check.Tolerated {
 // stored (whatever happened to them afterwards).
 func storedByBroker(h *history.History, f *historyFacts) map[string]int {
 	out := map[string]int{}
-	seen := make(map[[2]string]bool, len(f.sendTopic))
+	// Sized by the Stored records (slave copies included), not the sends:
+	// a field-experiment run intends 10,300 messages and stores 300.
+	seen := make(map[[2]string]bool, h.Count(history.Stored))
 	for _, rec := range h.AllOf(history.Stored) {
 		r := &rec
 		if r.Kind != history.Stored || !f.isMasterCopy(r) {
