@@ -1,6 +1,9 @@
 package client
 
 import (
+	"slices"
+	"sort"
+
 	"rmqsim/history"
 	"rmqsim/model"
 )
@@ -95,18 +98,7 @@ func (s *offsetStore) persistAll(assigned []MessageQueue, done func()) {
 		done()
 		return
 	}
-	in := make(map[MessageQueue]bool, len(assigned))
-	for _, mq := range assigned {
-		in[mq] = true
-	}
-	var todo []MessageQueue
-	for _, mq := range sortedQueueKeys(s.table) {
-		if in[mq] {
-			todo = append(todo, mq)
-		} else {
-			delete(s.table, mq)
-		}
-	}
+	todo := keepAssigned(s.table, assigned)
 	var next func(i int)
 	next = func(i int) {
 		if i == len(todo) {
@@ -163,6 +155,31 @@ func (s *offsetStore) updateConsumeOffsetToBroker(mq MessageQueue, off int64, de
 func (s *offsetStore) recordCommit(mq MessageQueue, addr string, off int64, detail, errText string) {
 	s.pc.c.record(history.Record{Kind: history.OffsetCommit, Group: s.pc.group, Topic: mq.Topic, Broker: mq.BrokerName,
 		BrokerAddr: addr, QueueID: mq.QueueID, Offset: off, Detail: detail, Err: errText})
+}
+
+// keepAssigned drops from table every queue not in assigned and returns
+// the queues kept, sorted. The table's keys and the assigned queues, both
+// in sortQueues order, are matched in one merge walk: no set is built
+// (this runs every 5 s for every consumer).
+func keepAssigned[V any](table map[MessageQueue]V, assigned []MessageQueue) []MessageQueue {
+	if !sort.SliceIsSorted(assigned, func(i, j int) bool { return assigned[i].less(assigned[j]) }) {
+		assigned = slices.Clone(assigned)
+		sortQueues(assigned)
+	}
+	keys := sortedQueueKeys(table)
+	kept := keys[:0] // filtered in place: kept[i] is written after keys[i] is read
+	j := 0
+	for _, mq := range keys {
+		for j < len(assigned) && assigned[j].less(mq) {
+			j++
+		}
+		if j < len(assigned) && assigned[j] == mq {
+			kept = append(kept, mq)
+		} else {
+			delete(table, mq)
+		}
+	}
+	return kept
 }
 
 func sortedQueueKeys[V any](m map[MessageQueue]V) []MessageQueue {
