@@ -93,12 +93,20 @@ func (m *message) hasRet() bool { return m.out != nil && m.out.hasRet }
 // outcomeOf is m's outcome, made from the ledger's slab if m has none.
 func (l *ledger) outcomeOf(m *message) *msgOutcome {
 	if m.out == nil {
-		if len(l.outs) == 0 {
-			l.outs = make([]msgOutcome, 1024)
-		}
-		m.out, l.outs = &l.outs[0], l.outs[1:]
+		m.out = fromSlab(&l.outs)
 	}
 	return m.out
+}
+
+// fromSlab is the next value of *slab, a new chunk of a thousand made
+// when it is empty: one allocation per thousand values, not one each.
+func fromSlab[T any](slab *[]T) *T {
+	if len(*slab) == 0 {
+		*slab = make([]T, 1024)
+	}
+	p := &(*slab)[0]
+	*slab = (*slab)[1:]
+	return p
 }
 
 // delivered is group g's deliveries of m, nil if none.
@@ -243,10 +251,7 @@ func newLedger(orderly []string, n, intends int, k keys) *ledger {
 func (l *ledger) msg(key string) *message {
 	m := l.msgs[key]
 	if m == nil {
-		if len(l.slab) == 0 {
-			l.slab = make([]message, 1024)
-		}
-		m, l.slab = &l.slab[0], l.slab[1:]
+		m = fromSlab(&l.slab)
 		*m = message{key: key, callSeq: -1, first: -1}
 		l.msgs[key] = m
 	}
