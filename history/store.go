@@ -177,46 +177,42 @@ func (h *History) Record(i int) Record {
 
 // At is record i's At, decoding nothing else.
 func (h *History) At(i int) time.Duration {
-	b := h.head(i)
-	m, p := uvarint(b, 0)
-	if m&(1<<fSeq) != 0 {
-		_, p = uvarint(b, p)
-	}
-	if m&(1<<fAt) == 0 {
-		return 0
-	}
-	u, _ := uvarint(b, p)
-	runtime.KeepAlive(h)
+	u, _ := h.field(i, fAt)
 	return time.Duration(unzig(u))
 }
 
 // Seq is record i's Seq, decoding nothing else.
 func (h *History) Seq(i int) int64 {
-	b := h.head(i)
-	m, p := uvarint(b, 0)
-	if m&(1<<fSeq) == 0 {
-		return int64(i)
-	}
-	u, _ := uvarint(b, p)
-	runtime.KeepAlive(h)
+	u, _ := h.field(i, fSeq)
 	return int64(i) + unzig(u)
 }
 
 // Key is record i's Key, decoding only the fields packed before it.
 func (h *History) Key(i int) string {
-	b := h.head(i)
-	m, p := uvarint(b, 0)
-	if m&(1<<fKey) == 0 {
+	u, ok := h.field(i, fKey)
+	if !ok {
 		return ""
 	}
-	for bit := range fKey { // skip the fields before Key
+	return h.strs[u]
+}
+
+// field is the packed value of field f of record i (every field is one
+// uvarint, present when its bit of the record's mask is set), skipping
+// the fields before it; ok is false when the record has no field f.
+func (h *History) field(i, f int) (u uint64, ok bool) {
+	b := h.head(i)
+	m, p := uvarint(b, 0)
+	if m&(1<<f) == 0 {
+		return 0, false
+	}
+	for bit := range f {
 		if m&(1<<bit) != 0 {
 			_, p = uvarint(b, p)
 		}
 	}
-	u, _ := uvarint(b, p)
-	runtime.KeepAlive(h)
-	return h.strs[u]
+	u, _ = uvarint(b, p)
+	runtime.KeepAlive(h) // b may be the arena's
+	return u, true
 }
 
 // head is the packed bytes of record i onwards.
