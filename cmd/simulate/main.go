@@ -13,7 +13,10 @@ func main() {
 	if len(os.Args) > 1 {
 		tuneGC(os.Args[1])
 	}
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	stop := startProfiles(os.Stderr)
+	code := run(os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
 }
 
 // Exit statuses.
