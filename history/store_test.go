@@ -2,8 +2,10 @@ package history
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 )
@@ -106,6 +108,46 @@ func BenchmarkUnpack(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(h.Len()), "ns/record")
 }
 
+// BenchmarkUnpackMixed is BenchmarkUnpack over a run's mix of kinds (a
+// message's send call, attempt, two stored copies, return, pull,
+// delivery, consume result and offset commit, a millisecond apart, a
+// message sent every millisecond: nine in flight), whose fields differ
+// from record to record as a run's do.
+func BenchmarkUnpackMixed(b *testing.B) {
+	var all []Record
+	msgs := []MsgRef{{Offset: 1, Key: "m1"}}
+	for i := range 12_000 {
+		key, at := fmt.Sprintf("m%d", i), time.Duration(i)*time.Millisecond
+		q, off := i%16, int64(i/16)
+		id := fmt.Sprintf("AC10075F00002A9F%016X", i)
+		rs := []Record{
+			{Kind: SendCall, Proc: "client/producer", Key: key, Index: i, Topic: "TopicTest"},
+			{Kind: SendAttempt, Proc: "client/producer", Key: key, Topic: "TopicTest", Broker: "broker-a", QueueID: q, Attempt: 1, RouteAge: 20 * time.Second},
+			{Kind: Stored, Proc: "master-a/broker", Key: key, MsgID: id, Topic: "TopicTest", Broker: "broker-a", QueueID: q, QueueOffset: off, CommitLogOffset: int64(i) * 200, StoreSize: 200},
+			{Kind: Stored, Proc: "slave-a/broker", Key: key, MsgID: id, Topic: "TopicTest", Broker: "broker-a", QueueID: q, QueueOffset: off, CommitLogOffset: int64(i) * 200, StoreSize: 200},
+			{Kind: SendReturn, Proc: "client/producer", Key: key, MsgID: "C0A8" + id, OffsetMsgID: id, Topic: "TopicTest", Broker: "broker-a", QueueID: q, QueueOffset: off, Status: "SEND_OK"},
+			{Kind: Pull, Start: at, Proc: "client/consumer", Group: "g", Topic: "TopicTest", Broker: "broker-a", BrokerAddr: "10.0.0.1:10911", QueueID: q, QueueOffset: off, NextOffset: off + 1, Status: "FOUND", Msgs: msgs, CallSeq: int64(i)},
+			{Kind: Deliver, Proc: "client/consumer", Key: key, MsgID: "C0A8" + id, Group: "g", Topic: "TopicTest", Broker: "broker-a", QueueID: q, QueueOffset: off},
+			{Kind: ConsumeResult, Proc: "client/consumer", Key: key, Group: "g", Topic: "TopicTest", Broker: "broker-a", QueueID: q, QueueOffset: off, Status: "CONSUME_SUCCESS"},
+			{Kind: OffsetCommit, Proc: "client/consumer", Group: "g", Topic: "TopicTest", Broker: "broker-a", BrokerAddr: "10.0.0.1:10911", QueueID: q, Offset: off + 1, Detail: "pull"},
+		}
+		for j := range rs {
+			rs[j].At = at + time.Duration(j)*time.Millisecond
+		}
+		all = append(all, rs...)
+	}
+	slices.SortStableFunc(all, func(x, y Record) int { return cmp.Compare(x.At, y.At) })
+	h := Of(all...)
+	b.ResetTimer()
+	n := 0
+	for b.Loop() {
+		for _, r := range h.All() {
+			n += r.QueueID + len(r.Key)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(h.Len()), "ns/record")
+}
+
 // BenchmarkPack is appending a typical record: what the model pays per
 // record while it runs.
 func BenchmarkPack(b *testing.B) {
@@ -123,6 +165,30 @@ func BenchmarkPack(b *testing.B) {
 		if h.Len() > 1<<20 {
 			h = New(0)
 		}
+	}
+}
+
+// BenchmarkPackNew is appending records that each bring new strings, as
+// a run's do (every message its own key, msgId and offset msgId, each
+// first seen on its send): what the string table pays once it has
+// outgrown the cache (2^21 strings here).
+func BenchmarkPackNew(b *testing.B) {
+	const distinct = 1 << 21
+	keys := make([]string, distinct)
+	for i := range keys {
+		keys[i] = fmt.Sprintf("AC10075F00002A9F%016X", i)
+	}
+	h := New(distinct)
+	i := 0
+	for b.Loop() {
+		if i == distinct {
+			b.StopTimer()
+			h, i = New(distinct), 0
+			b.StartTimer()
+		}
+		h.Add(Record{At: time.Duration(i) * time.Millisecond, Kind: Stored, Proc: "master-a/broker", Key: keys[i],
+			Topic: "TopicTest", Broker: "broker-a", QueueID: i % 16, QueueOffset: int64(i)})
+		i++
 	}
 }
 

@@ -64,7 +64,7 @@ type producerRun struct {
 // scan reads the history once for the metrics the counters do not give.
 func scan(res *scenarios.Result, m Set) {
 	end := time.Duration(res.SimTimeMs) * time.Millisecond
-	calls := map[string]time.Duration{} // proc + key → send() call time
+	calls := map[[2]string]time.Duration{} // (proc, key) → send() call time
 	var lat []float64
 	running := map[string]*producerRun{}
 	var stall time.Duration
@@ -93,7 +93,10 @@ func scan(res *scenarios.Result, m Set) {
 			delete(running, proc)
 		}
 	}
-	for _, rec := range res.History.All() {
+	// Only the kinds the switch reads are decoded: pulls, stored copies
+	// and offsets, most of a run's records, are skipped unread.
+	for _, rec := range res.History.AllOf(history.ClientStart, history.ProgramExit, history.ProcExit,
+		history.SendCall, history.SendReturn, history.Fault, history.Deliver) {
 		r := &rec
 		switch r.Kind {
 		case history.ClientStart:
@@ -105,9 +108,9 @@ func scan(res *scenarios.Result, m Set) {
 		case history.ProgramExit, history.ProcExit:
 			closeRun(r.Proc, r.At)
 		case history.SendCall:
-			calls[r.Proc+"\x00"+r.Key] = r.At
+			calls[[2]string{r.Proc, r.Key}] = r.At
 		case history.SendReturn:
-			k := r.Proc + "\x00" + r.Key
+			k := [2]string{r.Proc, r.Key}
 			if t, ok := calls[k]; ok {
 				lat = append(lat, ms(r.At-t))
 				delete(calls, k)

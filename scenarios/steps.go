@@ -137,7 +137,9 @@ func (f *historyFacts) isMasterCopy(r *history.Record) bool {
 
 // count fills each window's counters in one pass over the history.
 func (f *historyFacts) count(h *history.History, wins []window) {
-	stored, seen := map[string]bool{}, map[string]bool{}
+	// seen is sized up front (a key a delivery at most, counted without
+	// decoding), not rehashed as it grows.
+	stored, seen := map[string]bool{}, make(map[string]bool, h.Count(history.Deliver))
 	each := func(at sim.Time, fn func(m *Messages)) {
 		for i := range wins {
 			if wins[i].has(at) {
@@ -145,7 +147,8 @@ func (f *historyFacts) count(h *history.History, wins []window) {
 			}
 		}
 	}
-	for _, rec := range h.All() {
+	// Only the kinds the switch reads are decoded.
+	for _, rec := range h.AllOf(history.Intend, history.SendReturn, history.Stored, history.Deliver) {
 		r := &rec
 		at := sim.Time(r.At)
 		switch r.Kind {
