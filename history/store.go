@@ -336,15 +336,28 @@ func (h *History) Records() []Record {
 // it later changes, which only package unsafe could do). Ids
 // are assigned in first-seen order either way: the cache changes speed,
 // never output.
-type idCache [256]struct {
+type idCache [1 << cacheBits]struct {
 	p  *byte
 	n  int
 	id uint32
 }
 
+// cacheSlot is where the string at p of length n is cached: the top
+// bits of a Fibonacci hash of the address. The address's own low bits
+// would do poorly: literals and small allocations sit a few bytes apart
+// in a few regions, and strings a record hands over together (a group,
+// a topic, "oneway") then share slots and evict one another record
+// after record.
+func cacheSlot(p *byte, n int) int {
+	return int((uint64(uintptr(unsafe.Pointer(p))) ^ uint64(n)<<48) * 0x9e3779b97f4a7c15 >> (64 - cacheBits))
+}
+
+// cacheBits is log2 of the cache's entries.
+const cacheBits = 8
+
 func (h *History) id(s string) uint64 {
 	p := unsafe.StringData(s)
-	e := &h.cache[(uintptr(unsafe.Pointer(p))>>3^uintptr(len(s)))&255]
+	e := &h.cache[cacheSlot(p, len(s))]
 	if e.p == p && e.n == len(s) {
 		return uint64(e.id)
 	}

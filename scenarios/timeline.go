@@ -222,8 +222,11 @@ func (t *timeline) intend(p *Producer, start sim.Time) {
 	}
 	t.intended[p.Name] = true
 	spec := p.ProducerSpec()
+	// One proc string for all the records: built per record, each would
+	// be a new string the history has to hash to find its id.
+	proc := p.Host + "/" + p.Name
 	for i := p.FirstIndex; i < p.FirstIndex+p.Count; i++ {
-		t.env.Rec.Add(history.Record{Kind: history.Intend, Proc: p.Host + "/" + p.Name,
+		t.env.Rec.Add(history.Record{Kind: history.Intend, Proc: proc,
 			Key: spec.Body(i), Index: i, Topic: p.Topic, Group: p.Group, Start: start.Duration()})
 	}
 }
