@@ -64,9 +64,18 @@ func checkDelivery(h *history.History, opt DeliveryOptions) DeliveryResult {
 	j := judgement{l: l, opt: opt, horizon: horizonOf(h, opt.Horizon), stable: l.faults.stableAt(opt.HealAt)}
 	j.groups = j.requiredGroups()
 	j.lost.Property, j.live.Property = NoAckedLost, Liveness
-	keys := make([]string, 0, len(l.msgs))
-	for k := range l.msgs {
-		keys = append(keys, k)
+	// Only an acknowledged message is judged further than its counters,
+	// and only that can add a violation: those are visited in key order,
+	// the rest (in a field-experiment run, 10,000 of 10,300 were never
+	// sent) only counted, in any order, since counting commutes. Sorting
+	// every key was a tenth of this judge.
+	var keys []string
+	for k, m := range l.msgs {
+		if m.ok() {
+			keys = append(keys, k)
+		} else {
+			j.count(m)
+		}
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
