@@ -104,9 +104,9 @@ func TestPendingAttemptsSettledByStore(t *testing.T) {
 	p := logOps(t, buildHistory(recs...))
 	var keys []string
 	for _, op := range p.ops {
-		in := op.Input.(appendIn)
+		in := op.Input.(*appendIn)
 		keys = append(keys, in.key)
-		if out := op.Output.(appendOut); in.key == "k2" && (!out.known || out.offset != 1) {
+		if out := op.Output.(*appendOut); in.key == "k2" && (!out.known || out.offset != 1) {
 			t.Errorf("k2: output %+v, want the stored offset 1", out)
 		}
 	}

@@ -31,7 +31,7 @@ func checkKnownLog(ops []porcupine.Operation) (porcupine.CheckResult, bool) {
 	m := int64(len(keys))
 	lo, hi := make([]point, m), make([]point, m)
 	for i := range ops {
-		if o, ok := ops[i].Output.(appendOut); ok {
+		if o, ok := ops[i].Output.(*appendOut); ok {
 			lo[o.offset], hi[o.offset] = point{ops[i].Call, 0}, point{ops[i].Return, 0}
 		}
 	}
@@ -60,7 +60,7 @@ func knownAppends(ops []porcupine.Operation) ([]string, bool) {
 	appends := 0
 	for i := range ops {
 		top = max(top, ops[i].Return)
-		if _, ok := ops[i].Input.(appendIn); ok {
+		if _, ok := ops[i].Input.(*appendIn); ok {
 			appends++
 		}
 	}
@@ -75,13 +75,13 @@ func knownAppends(ops []porcupine.Operation) ([]string, bool) {
 			stamps = append(stamps, op.Return)
 		}
 		switch in := op.Input.(type) {
-		case appendIn:
-			o := op.Output.(appendOut)
+		case *appendIn:
+			o := op.Output.(*appendOut)
 			if !o.known || o.offset < 0 || o.offset >= int64(appends) || seen[o.offset] {
 				return nil, false // unknown, a duplicate, or a gap below it
 			}
 			keys[o.offset], seen[o.offset] = in.key, true
-		case readIn:
+		case *readIn:
 		default:
 			return nil, false
 		}
@@ -98,11 +98,11 @@ func knownAppends(ops []porcupine.Operation) ([]string, bool) {
 // narrow applies read op's bound to the append it constrains; false if
 // the read fits no state of the forced log.
 func narrow(op *porcupine.Operation, keys []string, lo, hi []point) bool {
-	in, ok := op.Input.(readIn)
+	in, ok := op.Input.(*readIn)
 	if !ok {
 		return true
 	}
-	out := op.Output.(readOut)
+	out := op.Output.(*readOut)
 	m, off := int64(len(keys)), in.offset
 	switch out.status {
 	case "FOUND":

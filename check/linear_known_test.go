@@ -26,13 +26,13 @@ func knownAppendsByMap(ops []porcupine.Operation) ([]string, bool) {
 			stamps = append(stamps, op.Return)
 		}
 		switch in := op.Input.(type) {
-		case appendIn:
-			o := op.Output.(appendOut)
+		case *appendIn:
+			o := op.Output.(*appendOut)
 			if _, dup := byOffset[o.offset]; !o.known || o.offset < 0 || dup {
 				return nil, false
 			}
 			byOffset[o.offset] = in.key
-		case readIn:
+		case *readIn:
 		default:
 			return nil, false
 		}
@@ -64,12 +64,12 @@ func TestKnownAppendsAgreesWithMap(t *testing.T) {
 			op := porcupine.Operation{Call: int64(4 * i), Return: int64(4*i + 1 + 4*rapid.IntRange(0, 3).Draw(t, "len"))}
 			switch rapid.IntRange(0, 5).Draw(t, "kind") {
 			case 0:
-				op.Input, op.Output = readIn{int64(i)}, readOut{status: "NO_NEW_MSG"}
+				op.Input, op.Output = &readIn{int64(i)}, &readOut{status: "NO_NEW_MSG"}
 			case 1:
-				op.Input, op.Output = commitIn{int64(i)}, noOut{}
+				op.Input, op.Output = &commitIn{int64(i)}, noOut{}
 			default:
-				op.Input = appendIn{fmt.Sprintf("k%d", i)}
-				op.Output = appendOut{offset: int64(rapid.IntRange(-1, n).Draw(t, "offset")), known: rapid.IntRange(0, 9).Draw(t, "known") > 0}
+				op.Input = &appendIn{fmt.Sprintf("k%d", i)}
+				op.Output = &appendOut{offset: int64(rapid.IntRange(-1, n).Draw(t, "offset")), known: rapid.IntRange(0, 9).Draw(t, "known") > 0}
 			}
 			ops = append(ops, op)
 		}
@@ -78,8 +78,8 @@ func TestKnownAppendsAgreesWithMap(t *testing.T) {
 			perm := rapid.Permutation(ops).Draw(t, "perm")
 			off := int64(0)
 			for i := range perm {
-				if _, ok := perm[i].Input.(appendIn); ok {
-					perm[i].Output = appendOut{offset: off, known: true}
+				if _, ok := perm[i].Input.(*appendIn); ok {
+					perm[i].Output = &appendOut{offset: off, known: true}
 					off++
 				}
 			}

@@ -90,7 +90,9 @@ func (s lstate) equal(t lstate) bool {
 	return true
 }
 
-// Operations of the model. Outputs are values, never nil.
+// Operations of the model. An operation holds pointers to them (the
+// builder's slabs, boxes), but for the empty fetchIn and noOut, which
+// are values; outputs are never nil.
 type (
 	// appendIn: a send attempt appending Key; appendOut its queue
 	// offset, if the send returned one.
@@ -120,24 +122,24 @@ type (
 func step(state, in, out any) (bool, any) {
 	s := state.(lstate)
 	switch in := in.(type) {
-	case appendIn:
-		o := out.(appendOut)
+	case *appendIn:
+		o := out.(*appendOut)
 		if o.known && o.offset != s.length() {
 			return false, s
 		}
 		return true, s.push(in.key)
-	case readIn:
-		return readOK(s, in.offset, out.(readOut)), s
-	case truncIn:
+	case *readIn:
+		return readOK(s, in.offset, out.(*readOut)), s
+	case *truncIn:
 		if in.offset < s.length() {
 			s.log = s.node(max(in.offset, 0))
 		}
 		return true, s
-	case commitIn:
+	case *commitIn:
 		s.set, s.off = true, in.offset
 		return true, s
 	case fetchIn:
-		v := out.(fetchOut).offset
+		v := out.(*fetchOut).offset
 		if s.set {
 			return v == s.off, s
 		}
@@ -150,7 +152,7 @@ func step(state, in, out any) (bool, any) {
 // must return consecutive offsets from off (no tag filtering, doc.go),
 // each holding its key; NO_NEW_MSG means the log ends at or before off;
 // OFFSET_ILLEGAL that off lies beyond the end. Other answers say nothing.
-func readOK(s lstate, off int64, out readOut) bool {
+func readOK(s lstate, off int64, out *readOut) bool {
 	n := s.length()
 	switch out.status {
 	case "FOUND":
@@ -222,24 +224,24 @@ func model(parts int) porcupine.Model {
 
 func describeOp(in, out any) string {
 	switch in := in.(type) {
-	case appendIn:
-		if o := out.(appendOut); o.known {
+	case *appendIn:
+		if o := out.(*appendOut); o.known {
 			return fmt.Sprintf("append(%s) → %d", in.key, o.offset)
 		}
 		return fmt.Sprintf("append(%s) → ?", in.key)
-	case readIn:
-		o := out.(readOut)
+	case *readIn:
+		o := out.(*readOut)
 		parts := make([]string, len(o.msgs))
 		for i, m := range o.msgs {
 			parts[i] = fmt.Sprintf("%d:%s", m.Offset, m.Key)
 		}
 		return fmt.Sprintf("read(%d) → %s [%s]", in.offset, o.status, strings.Join(parts, " "))
-	case truncIn:
+	case *truncIn:
 		return fmt.Sprintf("broker lost offsets ≥ %d", in.offset)
-	case commitIn:
+	case *commitIn:
 		return fmt.Sprintf("commit(%d)", in.offset)
 	case fetchIn:
-		return fmt.Sprintf("read offset → %d", out.(fetchOut).offset)
+		return fmt.Sprintf("read offset → %d", out.(*fetchOut).offset)
 	}
 	return fmt.Sprintf("%v → %v", in, out)
 }

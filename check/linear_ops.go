@@ -217,6 +217,7 @@ type builder struct {
 	unclaimed map[storeKey][]int64
 	anyStored bool
 	metas     []opMeta // the slab meta fills
+	box       boxes
 	// readUntil, when not nil, is each register's last read's return:
 	// commits called after it are counted, not kept (skipUnread).
 	readUntil map[partKey]int64
@@ -399,6 +400,25 @@ func (b *builder) op(p *part, proc string, in, out any, call, ret int64, seqs ..
 		Metadata: b.meta(opMeta{proc: proc, seqs: seqs})})
 }
 
+// boxes are slabs for the operations' inputs and outputs: a struct value
+// stored in an interface (Operation.Input, Output) is copied to the heap,
+// one allocation each, two an operation; a pointer into a slab is not.
+type boxes struct {
+	appendIn  []appendIn
+	appendOut []appendOut
+	readIn    []readIn
+	readOut   []readOut
+	commitIn  []commitIn
+	fetchOut  []fetchOut
+}
+
+// boxed is v's copy in slab.
+func boxed[T any](slab *[]T, v T) *T {
+	p := fromSlab(slab)
+	*p = v
+	return p
+}
+
 // metaSlab is how many opMeta one allocation of builder.meta holds.
 const metaSlab = 1024
 
@@ -485,7 +505,7 @@ func (b *builder) add(r *history.Record) {
 		}
 	case history.Lost:
 		if q := b.queue(r); r.Broker != "" && !b.replicas[copyCoord{r.Proc, q, r.QueueOffset}] && !systemTopic(q.topic) {
-			b.op(b.part("log", "", q), "broker "+r.Broker, truncIn{r.QueueOffset}, noOut{},
+			b.op(b.part("log", "", q), "broker "+r.Broker, &truncIn{r.QueueOffset}, noOut{},
 				b.st.at(r.Seq), b.st.at(r.Seq), r.Seq)
 		}
 	case history.Pull:
@@ -555,7 +575,7 @@ func (b *builder) pending(a attempt, more ...int64) {
 		out = appendOut{offset: offs[0], known: true}
 		b.unclaimed[k] = offs[1:]
 	}
-	b.op(b.part("log", "", a.q), a.proc, appendIn{a.key}, out,
+	b.op(b.part("log", "", a.q), a.proc, boxed(&b.box.appendIn, appendIn{a.key}), boxed(&b.box.appendOut, out),
 		b.st.at(a.seq), b.st.infinity, seqs(append([]int64{a.seq}, more...)...)...)
 }
 
@@ -590,7 +610,8 @@ func (b *builder) resolve(key string, ret *history.Record) {
 		}
 	}
 	q := b.queue(ret)
-	b.op(b.part("log", "", q), ret.Proc, appendIn{key}, appendOut{offset: ret.QueueOffset, known: true},
+	b.op(b.part("log", "", q), ret.Proc, boxed(&b.box.appendIn, appendIn{key}),
+		boxed(&b.box.appendOut, appendOut{offset: ret.QueueOffset, known: true}),
 		call, b.st.at(ret.Seq), seqs(from, ret.Seq)...)
 }
 
@@ -627,8 +648,8 @@ func (b *builder) addPull(r *history.Record) {
 		// consumer spinning on a lagging slave (PULL_RETRY_IMMEDIATELY,
 		// facts §2.4) makes thousands of these.
 		prev := p.at(n - 1)
-		if in, ok := prev.Input.(readIn); ok && in.offset == r.QueueOffset {
-			if po, ok := prev.Output.(readOut); ok && po.status == out.status && len(po.msgs) == 0 {
+		if in, ok := prev.Input.(*readIn); ok && in.offset == r.QueueOffset {
+			if po, ok := prev.Output.(*readOut); ok && po.status == out.status && len(po.msgs) == 0 {
 				m := prev.Metadata.(*opMeta)
 				prev.Call, prev.Return = b.st.call(r), b.st.at(r.Seq)
 				*m = opMeta{proc: m.proc, seqs: []int64{r.Seq}}
@@ -637,7 +658,8 @@ func (b *builder) addPull(r *history.Record) {
 			}
 		}
 	}
-	i := b.op(p, r.Proc, readIn{r.QueueOffset}, out, b.st.call(r), b.st.at(r.Seq), r.Seq)
+	i := b.op(p, r.Proc, boxed(&b.box.readIn, readIn{r.QueueOffset}), boxed(&b.box.readOut, out),
+		b.st.call(r), b.st.at(r.Seq), r.Seq)
 	b.lastRead[k] = i
 	b.markSlave(p, i, r.BrokerAddr)
 }
@@ -662,7 +684,7 @@ func (b *builder) addOffset(r *history.Record) {
 	p := b.part("offset", r.Group, q)
 	var i int
 	if r.Kind == history.OffsetRead {
-		i = b.op(p, r.Proc, fetchIn{}, fetchOut{r.Offset}, b.st.call(r), b.st.at(r.Seq), r.Seq)
+		i = b.op(p, r.Proc, fetchIn{}, boxed(&b.box.fetchOut, fetchOut{r.Offset}), b.st.call(r), b.st.at(r.Seq), r.Seq)
 	} else {
 		call := b.st.at(r.Seq)
 		if r.Start > 0 || r.CallSeq > 0 {
@@ -678,7 +700,7 @@ func (b *builder) addOffset(r *history.Record) {
 			}
 			return
 		}
-		i = b.op(p, r.Proc, commitIn{r.Offset}, noOut{}, call, b.st.infinity, r.Seq)
+		i = b.op(p, r.Proc, boxed(&b.box.commitIn, commitIn{r.Offset}), noOut{}, call, b.st.infinity, r.Seq)
 		if r.Detail == "pull" && r.Err == "" {
 			b.carried[pullKey{r.Proc, r.Group, q}] = opRef{p, i}
 		}

@@ -76,9 +76,9 @@ func checkPartition(m porcupine.Model, p *part, timeout time.Duration) porcupine
 		}
 		maxRet = max(maxRet, op.Return)
 		switch in := op.Input.(type) {
-		case readIn:
-		case appendIn:
-			if o := op.Output.(appendOut); o.known {
+		case *readIn:
+		case *appendIn:
+			if o := op.Output.(*appendOut); o.known {
 				appends = append(appends, appendOp{key: in.key, offset: o.offset})
 			} else {
 				cutting = false
@@ -148,7 +148,7 @@ func observedCommits(ops []porcupine.Operation) []porcupine.Operation {
 	}
 	out := make([]porcupine.Operation, 0, len(ops))
 	for _, op := range ops {
-		if _, ok := op.Input.(commitIn); ok && op.Call > lastRead {
+		if _, ok := op.Input.(*commitIn); ok && op.Call > lastRead {
 			continue
 		}
 		out = append(out, op)

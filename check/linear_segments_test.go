@@ -36,24 +36,24 @@ func TestSegmentedAgreesWithWhole(t *testing.T) {
 					off++
 				}
 				keys = append(keys, key)
-				in, out = appendIn{key}, appendOut{offset: off, known: true}
+				in, out = &appendIn{key}, &appendOut{offset: off, known: true}
 			case 5:
 				keys = append(keys, fmt.Sprintf("k%d", i))
-				in, out = appendIn{keys[len(keys)-1]}, appendOut{}
+				in, out = &appendIn{keys[len(keys)-1]}, &appendOut{}
 				if rapid.Bool().Draw(t, "pendingForever") {
 					ret = 1 << 40
 				}
 			default:
 				off := int64(rapid.IntRange(0, len(keys)).Draw(t, "readAt"))
-				o := readOut{status: "NO_NEW_MSG"}
+				o := &readOut{status: "NO_NEW_MSG"}
 				if off < int64(len(keys)) {
 					k := keys[off]
 					if rapid.IntRange(0, 9).Draw(t, "badRead") == 0 {
 						k = "wrong"
 					}
-					o = readOut{status: "FOUND", msgs: []history.MsgRef{{Offset: off, Key: k}}}
+					o = &readOut{status: "FOUND", msgs: []history.MsgRef{{Offset: off, Key: k}}}
 				}
-				in, out = readIn{off}, o
+				in, out = &readIn{off}, o
 			}
 			ops = append(ops, porcupine.Operation{Input: in, Output: out, Call: call, Return: ret, Metadata: &opMeta{}})
 		}
@@ -89,12 +89,12 @@ func TestKnownLogAgreesWithPorcupine(t *testing.T) {
 					off = int64(rapid.IntRange(0, len(keys)+1).Draw(t, "off"))
 				}
 				keys = append(keys, key)
-				in, out = appendIn{key}, appendOut{offset: off, known: true}
+				in, out = &appendIn{key}, &appendOut{offset: off, known: true}
 			} else {
 				off := int64(rapid.IntRange(-1, len(keys)+1).Draw(t, "readAt"))
 				switch rapid.IntRange(0, 3).Draw(t, "answer") {
 				case 0:
-					o := readOut{status: "FOUND"}
+					o := &readOut{status: "FOUND"}
 					for j := range rapid.IntRange(0, 3).Draw(t, "found") {
 						k := fmt.Sprintf("k%d", rapid.IntRange(0, max(len(keys)-1, 0)).Draw(t, "key"))
 						if int(off)+j >= 0 && int(off)+j < len(keys) && rapid.IntRange(0, 3).Draw(t, "rightKey") > 0 {
@@ -104,13 +104,13 @@ func TestKnownLogAgreesWithPorcupine(t *testing.T) {
 					}
 					out = o
 				case 1:
-					out = readOut{status: "NO_NEW_MSG"}
+					out = &readOut{status: "NO_NEW_MSG"}
 				case 2:
-					out = readOut{status: "OFFSET_ILLEGAL"}
+					out = &readOut{status: "OFFSET_ILLEGAL"}
 				default:
-					out = readOut{status: "PULL_NOT_FOUND"}
+					out = &readOut{status: "PULL_NOT_FOUND"}
 				}
-				in = readIn{off}
+				in = &readIn{off}
 			}
 			base += rapid.IntRange(0, 1).Draw(t, "after")
 			ops = append(ops, porcupine.Operation{Input: in, Output: out, Call: call, Return: ret, Metadata: &opMeta{}})
@@ -141,10 +141,10 @@ func TestObservedCommitsKeepVerdict(t *testing.T) {
 				if rapid.Bool().Draw(t, "oneway") {
 					ret = 1 << 40
 				}
-				ops = append(ops, porcupine.Operation{Input: commitIn{int64(rapid.IntRange(0, 3).Draw(t, "commit"))},
+				ops = append(ops, porcupine.Operation{Input: &commitIn{int64(rapid.IntRange(0, 3).Draw(t, "commit"))},
 					Output: noOut{}, Call: call, Return: ret, Metadata: &opMeta{}})
 			} else {
-				ops = append(ops, porcupine.Operation{Input: fetchIn{}, Output: fetchOut{int64(rapid.IntRange(-1, 3).Draw(t, "read"))},
+				ops = append(ops, porcupine.Operation{Input: fetchIn{}, Output: &fetchOut{int64(rapid.IntRange(-1, 3).Draw(t, "read"))},
 					Call: call, Return: ret, Metadata: &opMeta{}})
 			}
 		}

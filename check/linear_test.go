@@ -23,7 +23,7 @@ func logOf(keys ...string) lstate {
 // however they were built; different logs are not equal.
 func TestLogStateHashEqual(t *testing.T) {
 	a := logOf("k0", "k1", "k2")
-	_, b := step(logOf("k0", "k1", "x"), truncIn{2}, noOut{})
+	_, b := step(logOf("k0", "k1", "x"), &truncIn{2}, noOut{})
 	b = b.(lstate).push("k2")
 	if !a.equal(b.(lstate)) || a.hash() != b.(lstate).hash() {
 		t.Fatalf("equal logs: equal=%v hashes %x %x", a.equal(b.(lstate)), a.hash(), b.(lstate).hash())
@@ -44,11 +44,11 @@ func TestStepPure(t *testing.T) {
 	s := logOf("k0", "k1")
 	before := describeState(s)
 	for _, c := range []struct{ in, out any }{
-		{appendIn{"k2"}, appendOut{offset: 2, known: true}},
-		{appendIn{"k9"}, appendOut{}},
-		{truncIn{0}, noOut{}},
-		{readIn{0}, readOut{status: "FOUND", msgs: []history.MsgRef{{Offset: 0, Key: "k0"}}}},
-		{commitIn{7}, noOut{}},
+		{&appendIn{"k2"}, &appendOut{offset: 2, known: true}},
+		{&appendIn{"k9"}, &appendOut{}},
+		{&truncIn{0}, noOut{}},
+		{&readIn{0}, &readOut{status: "FOUND", msgs: []history.MsgRef{{Offset: 0, Key: "k0"}}}},
+		{&commitIn{7}, noOut{}},
 	} {
 		step(s, c.in, c.out)
 		if describeState(s) != before || s.length() != 2 {
@@ -59,8 +59,8 @@ func TestStepPure(t *testing.T) {
 
 func TestReadOK(t *testing.T) {
 	s := logOf("k0", "k1", "k2")
-	found := func(off int64, keys ...string) readOut {
-		o := readOut{status: "FOUND"}
+	found := func(off int64, keys ...string) *readOut {
+		o := &readOut{status: "FOUND"}
 		for i, k := range keys {
 			o.msgs = append(o.msgs, history.MsgRef{Offset: off + int64(i), Key: k})
 		}
@@ -69,20 +69,20 @@ func TestReadOK(t *testing.T) {
 	for _, c := range []struct {
 		name string
 		off  int64
-		out  readOut
+		out  *readOut
 		ok   bool
 	}{
 		{"whole log", 0, found(0, "k0", "k1", "k2"), true},
 		{"tail", 2, found(2, "k2"), true},
 		{"wrong key", 1, found(1, "k9"), false},
 		{"past the end", 2, found(2, "k2", "k3"), false},
-		{"gap", 0, readOut{status: "FOUND", msgs: []history.MsgRef{{Offset: 0, Key: "k0"}, {Offset: 2, Key: "k2"}}}, false},
+		{"gap", 0, &readOut{status: "FOUND", msgs: []history.MsgRef{{Offset: 0, Key: "k0"}, {Offset: 2, Key: "k2"}}}, false},
 		{"starts late", 0, found(1, "k1"), false},
-		{"no new at end", 3, readOut{status: "NO_NEW_MSG"}, true},
-		{"no new misses k2", 2, readOut{status: "NO_NEW_MSG"}, false},
-		{"illegal beyond", 5, readOut{status: "OFFSET_ILLEGAL"}, true},
-		{"illegal inside", 1, readOut{status: "OFFSET_ILLEGAL"}, false},
-		{"filtered says nothing", 1, readOut{status: "NO_MATCHED_MSG"}, true},
+		{"no new at end", 3, &readOut{status: "NO_NEW_MSG"}, true},
+		{"no new misses k2", 2, &readOut{status: "NO_NEW_MSG"}, false},
+		{"illegal beyond", 5, &readOut{status: "OFFSET_ILLEGAL"}, true},
+		{"illegal inside", 1, &readOut{status: "OFFSET_ILLEGAL"}, false},
+		{"filtered says nothing", 1, &readOut{status: "NO_MATCHED_MSG"}, true},
 	} {
 		if got := readOK(s, c.off, c.out); got != c.ok {
 			t.Errorf("%s: readOK = %v, want %v", c.name, got, c.ok)
