@@ -173,6 +173,7 @@ type ledger struct {
 	msgs    map[string]*message
 	slab    []message          // where msg takes the next message from
 	outs    []msgOutcome       // where outcomeOf takes the next outcome from
+	pairs   []storedCopy       // where copyPair takes the next two copies from
 	lostWhy map[string]string  // key → Detail of its first Lost record; nil until one
 	more    map[gk]*delivered  // deliveries to a key's groups after its first
 	phantom map[string][]int64 // key → seqs seen before it was known
@@ -366,7 +367,7 @@ func (l *ledger) observeStored(r *history.Record) {
 	c := storedCopy{seq: r.Seq, proc: r.Proc, q: l.qref(l.queueOf(r)), offset: r.QueueOffset,
 		replica: r.Detail == "replica", lostSeq: -1}
 	if m.copies == nil {
-		m.copies = make([]storedCopy, 0, 2) // a master's and its slave's
+		m.copies = l.copyPair()
 	}
 	m.copies = append(m.copies, c)
 	if l.copyAt != nil {
@@ -375,6 +376,19 @@ func (l *ledger) observeStored(r *history.Record) {
 	if !c.replica && r.Proc != "" {
 		l.brokerOf[r.Proc] = r.Broker
 	}
+}
+
+// copyPair is an empty list with room for two copies (a master's and its
+// slave's), cut from a slab: one allocation for a thousand messages, not
+// one each. A third copy (a re-send stored again) outgrows it and
+// append moves the list to a slice of its own.
+func (l *ledger) copyPair() []storedCopy {
+	if len(l.pairs) < 2 {
+		l.pairs = make([]storedCopy, 2048)
+	}
+	p := l.pairs[:0:2]
+	l.pairs = l.pairs[2:]
+	return p
 }
 
 // observeLost marks the copy it names: by Key and coordinates when the

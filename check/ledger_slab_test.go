@@ -48,3 +48,26 @@ func TestOutcomeSlab(t *testing.T) {
 		t.Errorf("a message is %d bytes: keep what only a sent message has in its outcome", s)
 	}
 }
+
+// TestCopyPairs: the stored copies' lists cut from one slab stay apart,
+// a third copy included (it moves its message's list off the slab).
+func TestCopyPairs(t *testing.T) {
+	l := &ledger{}
+	lists := make([][]storedCopy, 1500) // past the slab's 1,024 pairs
+	for i := range lists {
+		lists[i] = l.copyPair()
+		for c := range 2 + i%2 { // every second message has a third copy
+			lists[i] = append(lists[i], storedCopy{seq: int64(i), offset: int64(c)})
+		}
+	}
+	for i, cs := range lists {
+		if len(cs) != 2+i%2 {
+			t.Fatalf("message %d: %d copies", i, len(cs))
+		}
+		for c, sc := range cs {
+			if sc.seq != int64(i) || sc.offset != int64(c) {
+				t.Fatalf("message %d copy %d is %+v: another message's", i, c, sc)
+			}
+		}
+	}
+}
