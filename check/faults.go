@@ -20,7 +20,7 @@ func validate(h *history.History) error {
 	var pSeq int64
 	var pAt time.Duration
 	for i := range h.Len() {
-		seq, at := h.Seq(i), h.At(i)
+		seq, at, key := h.Stamp(i)
 		if i > 0 && seq <= pSeq {
 			return fmt.Errorf("check: record %d (seq %d): seq not after previous seq %d", i, seq, pSeq)
 		}
@@ -31,7 +31,7 @@ func validate(h *history.History) error {
 		switch k := h.Kind(i); k {
 		case history.Intend, history.SendCall, history.SendAttempt, history.SendAttemptFail,
 			history.SendReturn, history.Stored, history.Deliver, history.ConsumeResult:
-			if h.Key(i) == "" {
+			if key == "" {
 				return fmt.Errorf("check: record %d (seq %d): %s without a key", i, seq, k)
 			}
 		}

@@ -196,6 +196,22 @@ func (h *History) Key(i int) string {
 	return h.strs[u]
 }
 
+// Stamp is record i's Seq, At and Key in one walk of its packed fields
+// (they come first), decoding nothing else: what validating a history
+// reads of every record.
+func (h *History) Stamp(i int) (seq int64, at time.Duration, key string) {
+	b := h.head(i)
+	m, p := uvarint(b, 0)
+	var vals [fKey + 1]uint64
+	for bit := range fKey + 1 {
+		if m&(1<<bit) != 0 {
+			vals[bit], p = uvarint(b, p)
+		}
+	}
+	runtime.KeepAlive(h) // b may be the arena's
+	return int64(i) + unzig(vals[fSeq]), time.Duration(unzig(vals[fAt])), h.strs[vals[fKey]]
+}
+
 // field is the packed value of field f of record i (every field is one
 // uvarint, present when its bit of the record's mask is set), skipping
 // the fields before it; ok is false when the record has no field f.

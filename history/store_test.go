@@ -41,6 +41,9 @@ func TestPackedRoundTrip(t *testing.T) {
 		if key := h.Key(i); key != rs[i].Key {
 			t.Errorf("Key(%d) = %q, want %q", i, key, rs[i].Key)
 		}
+		if seq, at, key := h.Stamp(i); seq != rs[i].Seq || at != rs[i].At || key != rs[i].Key {
+			t.Errorf("Stamp(%d) = %d, %v, %q, want %d, %v, %q", i, seq, at, key, rs[i].Seq, rs[i].At, rs[i].Key)
+		}
 	}
 	if got := h.Records(); !reflect.DeepEqual(got, rs) {
 		t.Errorf("Records() = %+v", got)
