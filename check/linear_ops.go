@@ -298,20 +298,28 @@ func newBuilder(h *history.History) *builder {
 
 // learnAll is the first pass (see buildOps).
 func (b *builder) learnAll() {
-	for i, rec := range b.h.AllOf(history.Intend, history.SendCall, history.SendAttempt, history.SendReturn, history.Stored, history.Lost) {
-		b.learn(i, &rec) // the kinds learn reads
+	// Whether sends name topics, and from which record on: the first
+	// record of a send's kinds with a topic decides, so the scan stops
+	// there: an Intend (a message each, and in a run that sends little
+	// most of its records) and a SendCall say nothing else, and name no
+	// broker address.
+	for i, rec := range b.h.AllOf(history.Intend, history.SendCall, history.SendAttempt, history.SendReturn) {
+		if rec.Topic != "" {
+			b.useTopics, b.firstTopic = true, i
+			break
+		}
+	}
+	for _, rec := range b.h.AllOf(history.SendAttempt, history.SendReturn, history.Stored, history.Lost) {
+		b.learn(&rec) // the kinds learn reads
 	}
 }
 
-// learn reads record i of the first pass. The topics its sends name are
+// learn reads a record of the first pass. The topics its sends name are
 // read again only if some record needs them (topicOf).
-func (b *builder) learn(i int, r *history.Record) {
+func (b *builder) learn(r *history.Record) {
 	switch r.Kind {
-	case history.Intend, history.SendCall, history.SendAttempt, history.SendReturn:
-		if r.Topic != "" && !b.useTopics {
-			b.useTopics, b.firstTopic = true, i
-		}
-		if r.BrokerAddr != "" && r.Broker != "" && r.Kind != history.SendCall {
+	case history.SendAttempt, history.SendReturn:
+		if r.BrokerAddr != "" && r.Broker != "" {
 			if b.masters[r.Broker] == nil {
 				b.masters[r.Broker] = map[string]bool{}
 			}
