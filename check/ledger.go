@@ -171,6 +171,7 @@ type ledger struct {
 	keys    keys
 	orderly map[string]bool
 	msgs    map[string]*message
+	hot     *front[*message]   // in front of msgs, whose entries stay
 	slab    []message          // where msg takes the next message from
 	outs    []msgOutcome       // where outcomeOf takes the next outcome from
 	pairs   []storedCopy       // where copyPair takes the next two copies from
@@ -233,7 +234,8 @@ type (
 // what it meant has more messages than n/8).
 func newLedger(orderly []string, n, intends int, k keys) *ledger {
 	l := &ledger{
-		keys: k, orderly: map[string]bool{}, msgs: make(map[string]*message, max(n/8, intends)), more: map[gk]*delivered{},
+		keys: k, orderly: map[string]bool{}, msgs: make(map[string]*message, max(n/8, intends)), hot: newFront[*message](),
+		more:    map[gk]*delivered{},
 		phantom: map[string][]int64{}, groups: map[string]*groupInfo{}, faults: newFaultLedger(),
 		procGroups: map[string]map[string]bool{}, procExit: map[string]int64{},
 		brokerOf: map[string]string{}, brokerLife: map[string]int64{},
@@ -250,12 +252,17 @@ func newLedger(orderly []string, n, intends int, k keys) *ledger {
 
 // msg returns the key's entry, creating it.
 func (l *ledger) msg(key string) *message {
+	e := l.hot.slot(key)
+	if e.set && e.key == key {
+		return e.v
+	}
 	m := l.msgs[key]
 	if m == nil {
 		m = fromSlab(&l.slab)
 		*m = message{key: key, callSeq: -1, first: -1}
 		l.msgs[key] = m
 	}
+	*e = frontEntry[*message]{key: key, v: m, set: true}
 	return m
 }
 
