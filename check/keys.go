@@ -9,11 +9,11 @@ import "rmqsim/history"
 // as Key. keys maps msgId → body from the client records, in one pass.
 type keys struct {
 	m   map[string]string
-	hot *front[string] // in front of m: the body, or "" for none
+	hot *history.Front[string] // in front of m: the body, or "" for none
 }
 
 func newKeys(h *history.History) keys {
-	k := keys{m: make(map[string]string, h.Len()/10), hot: newFront[string]()} // about one msgId per ten records: no rehashing
+	k := keys{m: make(map[string]string, h.Len()/10), hot: history.NewFront[string]()} // about one msgId per ten records: no rehashing
 	for _, rec := range h.AllOf(history.SendAttempt, history.SendAttemptFail, history.SendReturn, history.Deliver, history.ConsumeResult) {
 		r := &rec
 		switch r.Kind {
@@ -42,12 +42,6 @@ func (k keys) of(r *history.Record) string {
 
 // body is the body paired with msgId id, "" if none (a body is never
 // empty: a paired record has a Key).
-func (k keys) body(id string) string {
-	e := k.hot.slot(id)
-	if e.set && e.key == id {
-		return e.v
-	}
-	body := k.m[id]
-	*e = frontEntry[string]{key: id, v: body, set: true}
-	return body
-}
+func (k keys) body(id string) string { return k.hot.Get(id, k.lookup) }
+
+func (k keys) lookup(id string) string { return k.m[id] }

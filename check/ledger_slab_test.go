@@ -77,8 +77,8 @@ func TestCopyPairs(t *testing.T) {
 // lookup and the msgId lookup find what their maps hold, for keys that
 // collide in the front's slots and come back after being evicted.
 func TestFrontAgreesWithMap(t *testing.T) {
-	l := &ledger{msgs: map[string]*message{}, hot: newFront[*message]()}
-	k := keys{m: map[string]string{}, hot: newFront[string]()}
+	l := &ledger{msgs: map[string]*message{}, hot: history.NewFront[*message]()}
+	k := keys{m: map[string]string{}, hot: history.NewFront[string]()}
 	for i := range 3000 {
 		if i%3 == 0 {
 			k.m[fmt.Sprintf("id%d", i)] = fmt.Sprintf("body%d", i)

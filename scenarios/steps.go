@@ -82,6 +82,9 @@ type historyFacts struct {
 	delivered  map[string]bool // a listener ever got the key
 	sendTopic  map[string]string
 	observeSeq []int // Observe records, by seq
+	// hotTopic fronts sendTopic once it is complete (isMasterCopy reads
+	// it for every stored copy); nil until then.
+	hotTopic *history.Front[string]
 }
 
 // anyStarted reports whether some step started: else stepResults counts
@@ -131,9 +134,15 @@ func (f *historyFacts) isMasterCopy(r *history.Record) bool {
 	if r.Detail == "replica" || strings.HasPrefix(r.Topic, "%") || strings.HasPrefix(r.Topic, "SCHEDULE_TOPIC") {
 		return false
 	}
-	t := f.sendTopic[r.Key]
+	if f.hotTopic == nil {
+		f.hotTopic = history.NewFront[string]()
+	}
+	t := f.hotTopic.Get(r.Key, f.topicOf)
 	return t == "" || r.Topic == "" || t == r.Topic
 }
+
+// topicOf is the topic key was sent to, "" if none.
+func (f *historyFacts) topicOf(key string) string { return f.sendTopic[key] }
 
 // count fills each window's counters in one pass over the history.
 func (f *historyFacts) count(h *history.History, wins []window) {
