@@ -99,15 +99,20 @@ func (s *offsetStore) persistAll(assigned []MessageQueue, done func()) {
 		return
 	}
 	todo := keepAssigned(s.table, assigned)
-	var next func(i int)
-	next = func(i int) {
+	// One closure walks the list: each commit's done is called once,
+	// before the next commit starts, so i needs no copy per step.
+	i := 0
+	var next func()
+	next = func() {
 		if i == len(todo) {
 			done()
 			return
 		}
-		s.updateConsumeOffsetToBroker(todo[i], s.table[todo[i]], "oneway", func() { next(i + 1) })
+		mq := todo[i]
+		i++
+		s.updateConsumeOffsetToBroker(mq, s.table[mq], "oneway", next)
 	}
-	next(0)
+	next()
 }
 
 // persist commits one queue's offset oneway (on removal, OFFSET_ILLEGAL).
@@ -124,7 +129,12 @@ func (s *offsetStore) persist(mq MessageQueue, detail string, done func()) {
 // master, else the slave, and records the OffsetCommit (detail: oneway,
 // remove, offset-illegal, shutdown). Failures are logged only.
 func (s *offsetStore) updateConsumeOffsetToBroker(mq MessageQueue, off int64, detail string, done func()) {
-	c := s.pc.c
+	// brokerAddrInAdmin's known-broker case, without its callback's
+	// allocation (this runs every 5 s for every assigned queue).
+	if addr, _, ok := s.pc.c.FindBrokerAddressInAdmin(mq.BrokerName); ok {
+		s.commitTo(mq, addr, off, detail, done)
+		return
+	}
 	s.brokerAddrInAdmin(mq, func(addr string, ise *Exception) {
 		if ise != nil || addr == "" {
 			errText := brokerNotExist(mq.BrokerName).String()
@@ -135,17 +145,39 @@ func (s *offsetStore) updateConsumeOffsetToBroker(mq MessageQueue, off int64, de
 			done()
 			return
 		}
-		req := &model.Request{Code: model.UpdateConsumerOffset, Body: &model.UpdateConsumerOffsetRequest{
-			ConsumerGroup: s.pc.group, Topic: mq.Topic, QueueID: mq.QueueID, CommitOffset: off}}
-		c.remoting.InvokeOneway(addr, req, func(err error) {
-			errText := ""
-			if err != nil {
-				errText = c.remotingException(err).String()
-			}
-			s.recordCommit(mq, addr, off, detail, errText)
-			done()
-		})
+		s.commitTo(mq, addr, off, detail, done)
 	})
+}
+
+// offsetCommit is one UPDATE_CONSUMER_OFFSET being written: the state its
+// callback needs and the request with its header, in one allocation.
+type offsetCommit struct {
+	s      *offsetStore
+	mq     MessageQueue
+	addr   string
+	off    int64
+	detail string
+	done   func()
+	req    model.Request
+	body   model.UpdateConsumerOffsetRequest
+}
+
+// commitTo writes the commit oneway to addr.
+func (s *offsetStore) commitTo(mq MessageQueue, addr string, off int64, detail string, done func()) {
+	oc := &offsetCommit{s: s, mq: mq, addr: addr, off: off, detail: detail, done: done}
+	oc.body = model.UpdateConsumerOffsetRequest{ConsumerGroup: s.pc.group, Topic: mq.Topic, QueueID: mq.QueueID, CommitOffset: off}
+	oc.req = model.Request{Code: model.UpdateConsumerOffset, Body: &oc.body}
+	s.pc.c.remoting.InvokeOneway(addr, &oc.req, oc.written)
+}
+
+// written records the commit once written (or failed: logged only).
+func (oc *offsetCommit) written(err error) {
+	errText := ""
+	if err != nil {
+		errText = oc.s.pc.c.remotingException(err).String()
+	}
+	oc.s.recordCommit(oc.mq, oc.addr, oc.off, oc.detail, errText)
+	oc.done()
 }
 
 // recordCommit writes the OffsetCommit record. It is built here, when the
