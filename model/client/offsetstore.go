@@ -2,7 +2,6 @@ package client
 
 import (
 	"slices"
-	"sort"
 
 	"rmqsim/history"
 	"rmqsim/model"
@@ -194,7 +193,7 @@ func (s *offsetStore) recordCommit(mq MessageQueue, addr string, off int64, deta
 // in sortQueues order, are matched in one merge walk: no set is built
 // (this runs every 5 s for every consumer).
 func keepAssigned[V any](table map[MessageQueue]V, assigned []MessageQueue) []MessageQueue {
-	if !sort.SliceIsSorted(assigned, func(i, j int) bool { return assigned[i].less(assigned[j]) }) {
+	if !slices.IsSortedFunc(assigned, MessageQueue.compare) {
 		assigned = slices.Clone(assigned)
 		sortQueues(assigned)
 	}
@@ -215,10 +214,15 @@ func keepAssigned[V any](table map[MessageQueue]V, assigned []MessageQueue) []Me
 }
 
 func sortedQueueKeys[V any](m map[MessageQueue]V) []MessageQueue {
-	out := make([]MessageQueue, 0, len(m))
+	return appendSortedQueueKeys(make([]MessageQueue, 0, len(m)), m)
+}
+
+// appendSortedQueueKeys appends m's keys to dst and sorts what it added.
+func appendSortedQueueKeys[V any](dst []MessageQueue, m map[MessageQueue]V) []MessageQueue {
+	n := len(dst)
 	for k := range m {
-		out = append(out, k)
+		dst = append(dst, k)
 	}
-	sortQueues(out)
-	return out
+	sortQueues(dst[n:])
+	return dst
 }

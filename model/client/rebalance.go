@@ -169,13 +169,18 @@ func (pc *PushConsumer) updateProcessQueueTableInRebalance(topic string, alloc [
 // those assigned but not pulled for pullMaxIdleTime (isPullExpired, also
 // returned in idle: they are re-added in the same pass).
 func (pc *PushConsumer) queuesToDrop(topic string, alloc []MessageQueue) (drop []MessageQueue, idle map[MessageQueue]bool) {
-	want := make(map[MessageQueue]bool, len(alloc))
+	if pc.wantScratch == nil {
+		pc.wantScratch = make(map[MessageQueue]bool, len(alloc))
+	}
+	want := pc.wantScratch
+	clear(want)
 	for _, mq := range alloc {
 		want[mq] = true
 	}
 	now := pc.c.p.Now()
 	idle = map[MessageQueue]bool{}
-	for _, mq := range sortedQueueKeys(pc.processQueues) {
+	pc.queueScratch = appendSortedQueueKeys(pc.queueScratch[:0], pc.processQueues)
+	for _, mq := range pc.queueScratch {
 		switch {
 		case mq.Topic != topic:
 		case !want[mq]:
