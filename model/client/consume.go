@@ -52,20 +52,13 @@ func (pc *PushConsumer) consume(m *model.MessageExt, pq *ProcessQueue, mq Messag
 // again locally after 5 s. The offset committed in memory is the lowest
 // still in flight, not updated if the queue was dropped (§5.6).
 func (pc *PushConsumer) processConsumeResult(status string, m *model.MessageExt, pq *ProcessQueue, mq MessageQueue, done func()) {
-	commit := func(consumed []*model.MessageExt) {
-		off := pq.removeMessage(consumed)
-		if off >= 0 && !pq.dropped {
-			pc.offsets.updateOffset(mq, off, true)
-		}
-		done()
-	}
 	if status == ConsumeSuccess || pc.cfg.MessageModel == "BROADCASTING" {
-		commit([]*model.MessageExt{m})
+		pc.commitConsumed([]*model.MessageExt{m}, pq, mq, done)
 		return
 	}
 	pc.sendMessageBack(m, mq, func(ok bool) {
 		if ok {
-			commit([]*model.MessageExt{m})
+			pc.commitConsumed([]*model.MessageExt{m}, pq, mq, done)
 			return
 		}
 		// msg.setReconsumeTimes(+1) on the cached message: the broker's
@@ -76,8 +69,19 @@ func (pc *PushConsumer) processConsumeResult(status string, m *model.MessageExt,
 		pc.c.p.After(pc.cfg.ReconsumeLaterDelay, "", func() {
 			pc.submitConsumeRequest([]*model.MessageExt{&cp}, pq, mq)
 		})
-		commit(nil)
+		pc.commitConsumed(nil, pq, mq, done)
 	})
+}
+
+// commitConsumed removes the consumed messages from the ProcessQueue and
+// raises the in-memory offset to the lowest still cached (a method, not a
+// closure, so that a success allocates nothing here).
+func (pc *PushConsumer) commitConsumed(consumed []*model.MessageExt, pq *ProcessQueue, mq MessageQueue, done func()) {
+	off := pq.removeMessage(consumed)
+	if off >= 0 && !pq.dropped {
+		pc.offsets.updateOffset(mq, off, true)
+	}
+	done()
 }
 
 // maxReconsumeTimes is getMaxReconsumeTimes: -1 means 16.

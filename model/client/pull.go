@@ -14,6 +14,9 @@ type pullRequest struct {
 	mq         MessageQueue
 	pq         *ProcessQueue
 	nextOffset int64
+	// pull is the pull thread's task for this request, made once: it is
+	// submitted again after every response.
+	pull func(done func())
 }
 
 // Pull statuses (PullStatus).
@@ -31,7 +34,10 @@ func (pc *PushConsumer) executePullRequestImmediately(pr *pullRequest) {
 		pc.c.p.After(0, "", func() { pc.pullMessage(pr, func() {}) })
 		return
 	}
-	pc.c.pullService.Submit("pullMessage", func(done func()) { pc.pullMessage(pr, done) })
+	if pr.pull == nil {
+		pr.pull = func(done func()) { pc.pullMessage(pr, done) }
+	}
+	pc.c.pullService.Submit("pullMessage", pr.pull)
 }
 
 func (pc *PushConsumer) executePullRequestLater(pr *pullRequest, d time.Duration) {
