@@ -149,12 +149,13 @@ func (s *offsetStore) updateConsumeOffsetToBroker(mq MessageQueue, off int64, de
 }
 
 // offsetCommit is one UPDATE_CONSUMER_OFFSET being written: the state its
-// callback needs and the request with its header, in one allocation.
+// callback needs and the request with its header, in one allocation. The
+// queue's topic and id and the offset are read back from the header
+// (which nothing changes), not kept twice: 144 bytes, not 176.
 type offsetCommit struct {
 	s      *offsetStore
-	mq     MessageQueue
+	broker string
 	addr   string
-	off    int64
 	detail string
 	done   func()
 	req    model.Request
@@ -163,7 +164,7 @@ type offsetCommit struct {
 
 // commitTo writes the commit oneway to addr.
 func (s *offsetStore) commitTo(mq MessageQueue, addr string, off int64, detail string, done func()) {
-	oc := &offsetCommit{s: s, mq: mq, addr: addr, off: off, detail: detail, done: done}
+	oc := &offsetCommit{s: s, broker: mq.BrokerName, addr: addr, detail: detail, done: done}
 	oc.body = model.UpdateConsumerOffsetRequest{ConsumerGroup: s.pc.group, Topic: mq.Topic, QueueID: mq.QueueID, CommitOffset: off}
 	oc.req = model.Request{Code: model.UpdateConsumerOffset, Body: &oc.body}
 	s.pc.c.remoting.InvokeOneway(addr, &oc.req, oc.written)
@@ -175,7 +176,8 @@ func (oc *offsetCommit) written(err error) {
 	if err != nil {
 		errText = oc.s.pc.c.remotingException(err).String()
 	}
-	oc.s.recordCommit(oc.mq, oc.addr, oc.off, oc.detail, errText)
+	mq := MessageQueue{Topic: oc.body.Topic, BrokerName: oc.broker, QueueID: oc.body.QueueID}
+	oc.s.recordCommit(mq, oc.addr, oc.body.CommitOffset, oc.detail, errText)
 	oc.done()
 }
 
