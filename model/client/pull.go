@@ -261,20 +261,39 @@ func (pc *PushConsumer) onPullResponse(pr *pullRequest, addr string, start sim.T
 // %RETRY% message's topic restored from RETRY_TOPIC
 // (resetRetryAndNamespace). Messages are the broker's records, shared and
 // read only: only a message whose topic changes is copied (and a listener
-// must not change the message it gets).
+// must not change the message it gets). When every message is kept as it
+// is, msgs itself is returned (the caller only reads it), so the common
+// pull allocates no new slice.
 func (pc *PushConsumer) filterMessages(topic string, msgs []*model.MessageExt) []*model.MessageExt {
 	sub := pc.subscriptions[topic]
-	out := make([]*model.MessageExt, 0, len(msgs))
-	for _, m := range msgs {
-		if sub != nil && len(sub.Tags) > 0 && !containsTag(sub.Tags, m.Tags) {
+	var out []*model.MessageExt // made at the first message dropped or copied
+	for i, m := range msgs {
+		drop := sub != nil && len(sub.Tags) > 0 && !containsTag(sub.Tags, m.Tags)
+		rt := ""
+		if !drop {
+			if rt = m.Properties[PropertyRetryTopic]; !strings.HasPrefix(m.Topic, RetryGroupTopicPrefix) {
+				rt = ""
+			}
+		}
+		if out == nil {
+			if !drop && rt == "" {
+				continue
+			}
+			out = make([]*model.MessageExt, 0, len(msgs))
+			out = append(out, msgs[:i]...)
+		}
+		if drop {
 			continue
 		}
-		if rt := m.Properties[PropertyRetryTopic]; rt != "" && strings.HasPrefix(m.Topic, RetryGroupTopicPrefix) {
+		if rt != "" {
 			cp := *m
 			cp.Topic = rt
 			m = &cp
 		}
 		out = append(out, m)
+	}
+	if out == nil {
+		return msgs
 	}
 	return out
 }
@@ -295,6 +314,9 @@ func (pc *PushConsumer) recordPull(pr *pullRequest, addr string, start sim.Time,
 		Status: status, Err: errText}
 	if body != nil {
 		rec.NextOffset = body.NextBeginOffset
+		if len(body.Msgs) > 0 { // nil when none, as before
+			rec.Msgs = make([]history.MsgRef, 0, len(body.Msgs))
+		}
 		for _, m := range body.Msgs {
 			rec.Msgs = append(rec.Msgs, history.MsgRef{Offset: m.QueueOffset, Key: m.Body})
 		}
