@@ -88,7 +88,10 @@ func allocateAveragely(cid string, mqAll []MessageQueue, cidAll []string) []Mess
 	if mod > 0 && index < mod {
 		start = index * avg
 	}
-	var out []MessageQueue
+	var out []MessageQueue // nil when the block is empty
+	if size := min(avg, n-start); size > 0 {
+		out = make([]MessageQueue, 0, size)
+	}
 	for i := 0; i < min(avg, n-start); i++ {
 		out = append(out, mqAll[(start+i)%n])
 	}
