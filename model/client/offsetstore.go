@@ -13,6 +13,11 @@ import (
 type offsetStore struct {
 	pc    *PushConsumer
 	table map[MessageQueue]int64
+	// todoScratch backs persistAll's list of queues to commit, reused
+	// every 5 s. todoBusy: a walk over it waits on a connect, so a
+	// persistAll meanwhile makes its own list.
+	todoScratch []MessageQueue
+	todoBusy    bool
 }
 
 // updateOffset sets (or, increaseOnly, raises) the in-memory offset.
@@ -97,13 +102,24 @@ func (s *offsetStore) persistAll(assigned []MessageQueue, done func()) {
 		done()
 		return
 	}
-	todo := keepAssigned(s.table, assigned)
+	own := !s.todoBusy
+	var buf []MessageQueue
+	if own {
+		buf, s.todoBusy = s.todoScratch[:0], true
+	}
+	todo := keepAssigned(buf, s.table, assigned)
+	if own {
+		s.todoScratch = todo
+	}
 	// One closure walks the list: each commit's done is called once,
 	// before the next commit starts, so i needs no copy per step.
 	i := 0
 	var next func()
 	next = func() {
 		if i == len(todo) {
+			if own {
+				s.todoBusy = false
+			}
 			done()
 			return
 		}
@@ -191,15 +207,15 @@ func (s *offsetStore) recordCommit(mq MessageQueue, addr string, off int64, deta
 }
 
 // keepAssigned drops from table every queue not in assigned and returns
-// the queues kept, sorted. The table's keys and the assigned queues, both
+// the queues kept, sorted, appended to dst[:0]. The table's keys and the assigned queues, both
 // in sortQueues order, are matched in one merge walk: no set is built
 // (this runs every 5 s for every consumer).
-func keepAssigned[V any](table map[MessageQueue]V, assigned []MessageQueue) []MessageQueue {
+func keepAssigned[V any](dst []MessageQueue, table map[MessageQueue]V, assigned []MessageQueue) []MessageQueue {
 	if !slices.IsSortedFunc(assigned, MessageQueue.compare) {
 		assigned = slices.Clone(assigned)
 		sortQueues(assigned)
 	}
-	keys := sortedQueueKeys(table)
+	keys := appendSortedQueueKeys(dst[:0], table)
 	kept := keys[:0] // filtered in place: kept[i] is written after keys[i] is read
 	j := 0
 	for _, mq := range keys {
