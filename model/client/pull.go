@@ -229,7 +229,7 @@ func (pc *PushConsumer) onPullResponse(pr *pullRequest, addr string, start sim.T
 		pr.nextOffset = body.NextBeginOffset
 		if len(found) > 0 {
 			pr.pq.putMessage(found)
-			pc.submitConsumeRequest(found, pr.pq, pr.mq)
+			pc.submitConsumeRequest(found, pr.pq)
 		}
 		pc.executePullRequestImmediately(pr)
 	case PullNoNewMsg, PullNoMatchedMsg:

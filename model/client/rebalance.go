@@ -138,7 +138,7 @@ func (pc *PushConsumer) updateProcessQueueTableInRebalance(topic string, alloc [
 				return
 			}
 			if next >= 0 && pc.processQueues[mq] == nil {
-				pq := newProcessQueue(pc.c.p.Now())
+				pq := newProcessQueue(mq, pc.c.p.Now())
 				pc.processQueues[mq] = pq
 				pulls = append(pulls, &pullRequest{mq: mq, pq: pq, nextOffset: next})
 				changed = true
