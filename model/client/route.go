@@ -279,9 +279,12 @@ func (c *Instance) cleanOfflineBroker(done func()) {
 	})
 }
 
+// addrInRoutes says whether any cached route lists addr. The answer does
+// not depend on the order the routes are visited in, so the map is ranged
+// over directly, without a sorted copy of its keys.
 func (c *Instance) addrInRoutes(addr string) bool {
-	for _, t := range slices.Sorted(maps.Keys(c.routes)) {
-		for _, bd := range c.routes[t].route.BrokerDatas {
+	for _, e := range c.routes {
+		for _, bd := range e.route.BrokerDatas {
 			for _, a := range bd.BrokerAddrs {
 				if a == addr {
 					return true
