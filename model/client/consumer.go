@@ -59,6 +59,8 @@ type PushConsumer struct {
 	// wantScratch is queuesToDrop's set of assigned queues, cleared and
 	// reused (only looked up, never ranged over).
 	wantScratch map[MessageQueue]bool
+	// mqAllScratch is rebalanceByTopic's sorted copy of the subscribe set.
+	mqAllScratch []MessageQueue
 }
 
 // NewPushConsumer makes a push consumer of group on c (not started).

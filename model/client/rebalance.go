@@ -43,8 +43,13 @@ func (pc *PushConsumer) rebalanceByTopic(topic string, done func()) {
 			done()
 			return
 		}
-		mqAll := append([]MessageQueue(nil), mqSet...)
+		// A sorted copy of the subscribe set in a reused slice: it is read
+		// only here (allocateAveragely copies its block out), and only its
+		// length after the asynchronous steps below.
+		pc.mqAllScratch = append(pc.mqAllScratch[:0], mqSet...)
+		mqAll := pc.mqAllScratch
 		sortQueues(mqAll)
+		nAll := len(mqAll)
 		cids := sortStrings(append([]string(nil), cidAll...))
 		if !pc.c.goClient && (len(mqAll) == 0 || len(cids) == 0) {
 			done() // AllocateMessageQueueAveragely throws: skipped (§5.3)
@@ -56,7 +61,7 @@ func (pc *PushConsumer) rebalanceByTopic(topic string, done func()) {
 				done()
 				return
 			}
-			pc.recordRebalance(topic, alloc, len(mqAll), len(cids))
+			pc.recordRebalance(topic, alloc, nAll, len(cids))
 			pc.c.sendHeartbeatToAllBrokerWithLock(done) // messageQueueChanged
 		})
 	})
