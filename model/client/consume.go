@@ -9,32 +9,32 @@ import (
 
 // submitConsumeRequest is ConsumeMessageConcurrentlyService's: one
 // ConsumeRequest per message (consumeMessageBatchMaxSize 1) on the 20
-// consume threads (§5.6).
-func (pc *PushConsumer) submitConsumeRequest(msgs []*model.MessageExt, pq *ProcessQueue, mq MessageQueue) {
+// consume threads (§5.6); pq.mq is the ConsumeRequest's messageQueue.
+func (pc *PushConsumer) submitConsumeRequest(msgs []*model.MessageExt, pq *ProcessQueue) {
 	for _, m := range msgs {
 		m := m
-		pc.consumeExec.Submit("consume", func(done func()) { pc.consume(m, pq, mq, done) })
+		pc.consumeExec.Submit("consume", func(done func()) { pc.consume(m, pq, done) })
 	}
 }
 
 // consume is ConsumeRequest.run: a dropped queue's messages are skipped;
 // the listener's result is discarded if the queue was dropped meanwhile
 // (§5.6, §5.8).
-func (pc *PushConsumer) consume(m *model.MessageExt, pq *ProcessQueue, mq MessageQueue, done func()) {
+func (pc *PushConsumer) consume(m *model.MessageExt, pq *ProcessQueue, done func()) {
 	if pq.dropped || pc.state != running {
 		done()
 		return
 	}
 	pq.consumeStarted(m.QueueOffset, pc.c.p.Now())
 	pc.c.record(history.Record{Kind: history.Deliver, Key: m.Body, MsgID: m.UniqKey, OffsetMsgID: m.OffsetMsgID,
-		Group: pc.group, Topic: m.Topic, Broker: mq.BrokerName, QueueID: mq.QueueID, QueueOffset: m.QueueOffset,
-		Attempt: m.ReconsumeTimes, Detail: mq.Topic})
+		Group: pc.group, Topic: m.Topic, Broker: pq.mq.BrokerName, QueueID: pq.mq.QueueID, QueueOffset: m.QueueOffset,
+		Attempt: m.ReconsumeTimes, Detail: pq.mq.Topic})
 	pc.listener(m, func(status string) {
 		if status != ConsumeSuccess {
 			status = ReconsumeLater // null or an exception counts as RECONSUME_LATER
 		}
 		rec := history.Record{Kind: history.ConsumeResult, Key: m.Body, MsgID: m.UniqKey, Group: pc.group,
-			Topic: m.Topic, Broker: mq.BrokerName, QueueID: mq.QueueID, QueueOffset: m.QueueOffset,
+			Topic: m.Topic, Broker: pq.mq.BrokerName, QueueID: pq.mq.QueueID, QueueOffset: m.QueueOffset,
 			Attempt: m.ReconsumeTimes, Status: status}
 		if pq.dropped || pc.state != running {
 			rec.Detail = "discarded: process queue dropped"
@@ -43,7 +43,7 @@ func (pc *PushConsumer) consume(m *model.MessageExt, pq *ProcessQueue, mq Messag
 			return
 		}
 		pc.c.record(rec)
-		pc.processConsumeResult(status, m, pq, mq, done)
+		pc.processConsumeResult(status, m, pq, done)
 	})
 }
 
@@ -51,21 +51,14 @@ func (pc *PushConsumer) consume(m *model.MessageExt, pq *ProcessQueue, mq Messag
 // if that fails, the message stays in the ProcessQueue and is consumed
 // again locally after 5 s. The offset committed in memory is the lowest
 // still in flight, not updated if the queue was dropped (§5.6).
-func (pc *PushConsumer) processConsumeResult(status string, m *model.MessageExt, pq *ProcessQueue, mq MessageQueue, done func()) {
-	commit := func(consumed []*model.MessageExt) {
-		off := pq.removeMessage(consumed)
-		if off >= 0 && !pq.dropped {
-			pc.offsets.updateOffset(mq, off, true)
-		}
-		done()
-	}
+func (pc *PushConsumer) processConsumeResult(status string, m *model.MessageExt, pq *ProcessQueue, done func()) {
 	if status == ConsumeSuccess || pc.cfg.MessageModel == "BROADCASTING" {
-		commit([]*model.MessageExt{m})
+		pc.commitConsumed([]*model.MessageExt{m}, pq, done)
 		return
 	}
-	pc.sendMessageBack(m, mq, func(ok bool) {
+	pc.sendMessageBack(m, pq.mq, func(ok bool) {
 		if ok {
-			commit([]*model.MessageExt{m})
+			pc.commitConsumed([]*model.MessageExt{m}, pq, done)
 			return
 		}
 		// msg.setReconsumeTimes(+1) on the cached message: the broker's
@@ -74,10 +67,21 @@ func (pc *PushConsumer) processConsumeResult(status string, m *model.MessageExt,
 		cp.ReconsumeTimes++
 		pq.replace(&cp)
 		pc.c.p.After(pc.cfg.ReconsumeLaterDelay, "", func() {
-			pc.submitConsumeRequest([]*model.MessageExt{&cp}, pq, mq)
+			pc.submitConsumeRequest([]*model.MessageExt{&cp}, pq)
 		})
-		commit(nil)
+		pc.commitConsumed(nil, pq, done)
 	})
+}
+
+// commitConsumed removes the consumed messages from the ProcessQueue and
+// raises the in-memory offset to the lowest still cached (a method, not a
+// closure, so that a success allocates nothing here).
+func (pc *PushConsumer) commitConsumed(consumed []*model.MessageExt, pq *ProcessQueue, done func()) {
+	off := pq.removeMessage(consumed)
+	if off >= 0 && !pq.dropped {
+		pc.offsets.updateOffset(pq.mq, off, true)
+	}
+	done()
 }
 
 // maxReconsumeTimes is getMaxReconsumeTimes: -1 means 16.

@@ -52,6 +52,15 @@ type PushConsumer struct {
 	state         serviceState
 	// cleanDead: the cleanExpireMsg task threw and is suppressed (§5.6).
 	cleanDead bool
+	// queueScratch holds processQueues' sorted keys for a caller that
+	// reads them before it returns and keeps none (the 5 s persist, the
+	// rebalance), so they need no new slice each time.
+	queueScratch []MessageQueue
+	// wantScratch is queuesToDrop's set of assigned queues, cleared and
+	// reused (only looked up, never ranged over).
+	wantScratch map[MessageQueue]bool
+	// mqAllScratch is rebalanceByTopic's sorted copy of the subscribe set.
+	mqAllScratch []MessageQueue
 }
 
 // NewPushConsumer makes a push consumer of group on c (not started).
@@ -198,7 +207,9 @@ func (pc *PushConsumer) persistConsumerOffset(done func()) {
 		done()
 		return
 	}
-	pc.offsets.persistAll(sortedQueueKeys(pc.processQueues), done)
+	// persistAll reads assigned only before its first commit.
+	pc.queueScratch = appendSortedQueueKeys(pc.queueScratch[:0], pc.processQueues)
+	pc.offsets.persistAll(pc.queueScratch, done)
 }
 
 // ProcessQueues lists the queues the consumer holds now (tests, observers).

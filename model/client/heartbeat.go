@@ -141,15 +141,20 @@ func (c *Instance) findConsumerIdList(topic, group string, cb func(ids []string,
 // assigned queues, oneway (§5.7).
 func (c *Instance) persistAllConsumerOffset(done func()) {
 	groups := slices.Sorted(maps.Keys(c.consumers))
-	var next func(i int)
-	next = func(i int) {
+	// One closure walks the groups: each persist's done is called once,
+	// before the next starts, so i needs no copy per step.
+	i := 0
+	var next func()
+	next = func() {
 		if i == len(groups) || !c.Running() {
 			done()
 			return
 		}
-		c.consumers[groups[i]].persistConsumerOffset(func() { next(i + 1) })
+		g := groups[i]
+		i++
+		c.consumers[g].persistConsumerOffset(next)
 	}
-	next(0)
+	next()
 }
 
 // rebalanceService is RebalanceService: a thread that waits

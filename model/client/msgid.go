@@ -44,5 +44,13 @@ func (u *uniqIDSetter) createUniqID(now sim.Time) string {
 	binary.BigEndian.PutUint32(b[:4], uint32(int32(ms)))
 	binary.BigEndian.PutUint16(b[4:], u.counter)
 	u.counter++
-	return u.fix + strings.ToUpper(hex.EncodeToString(b[:]))
+	// Uppercase hex appended to the prefix in one buffer: one string
+	// allocation per message, not three (encode, ToUpper, concatenate).
+	const digits = "0123456789ABCDEF"
+	var out [64]byte
+	id := append(out[:0], u.fix...)
+	for _, c := range b {
+		id = append(id, digits[c>>4], digits[c&0xf])
+	}
+	return string(id)
 }

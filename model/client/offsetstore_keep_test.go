@@ -39,7 +39,7 @@ func TestKeepAssignedAgreesWithSet(t *testing.T) {
 			}
 		}
 		before := fmt.Sprint(assigned)
-		kept := keepAssigned(table, assigned)
+		kept := keepAssigned(nil, table, assigned)
 		if len(kept) != len(wantKept) || (len(kept) > 0 && !reflect.DeepEqual(kept, wantKept)) {
 			t.Fatalf("kept %v, want %v", kept, wantKept)
 		}

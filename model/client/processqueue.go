@@ -12,6 +12,10 @@ import (
 // committed offset, which is the lowest offset still in flight (§5.6).
 // The tree is a slice kept in offset order (pulls append at the end).
 type ProcessQueue struct {
+	// mq is the queue cached. Java's ConsumeRequest carries it beside the
+	// ProcessQueue; here the consume path's closures reach it through pq,
+	// so that they capture one pointer, not a 40-byte MessageQueue.
+	mq             MessageQueue
 	entries        []pqEntry
 	msgSize        int64
 	queueOffsetMax int64
@@ -27,8 +31,8 @@ type pqEntry struct {
 	started      bool
 }
 
-func newProcessQueue(now sim.Time) *ProcessQueue {
-	return &ProcessQueue{lastPull: now}
+func newProcessQueue(mq MessageQueue, now sim.Time) *ProcessQueue {
+	return &ProcessQueue{mq: mq, lastPull: now}
 }
 
 // Dropped reports whether a rebalance or OFFSET_ILLEGAL dropped the queue.

@@ -147,12 +147,14 @@ type sendCall struct {
 	begin       sim.Time
 	info        *TopicPublishInfo
 	fetched     bool
+	callTimeout bool
 	times       int
+	// brokersSent[times-1] is the last attempt's broker: each attempt
+	// of the loop fills brokersSent[times], then times grows by one.
 	brokersSent []string
-	mq          *MessageQueue
+	sentBuf     [3]string // brokersSent's array for up to 3 attempts (the default)
 	lastErr     *Exception
 	result      *SendResult
-	callTimeout bool
 	asyncTimes  int
 	attempts    int // attempts made (SendAttempt records)
 	// returned is send()'s (or, for async, sendDefaultImpl's) return.
@@ -207,23 +209,38 @@ func (p *Producer) sendDefaultImpl(s *sendCall) {
 		s.returned(nil, newMQClientException("The producer service state not OK, "+stateName(p.state)+suggestTodo(), nil))
 		return
 	}
+	// tryToFindTopicPublishInfo's cached case, without its callback's
+	// allocation.
+	if info := p.publish[s.msg.Topic]; info.ok() {
+		p.sendWithRoute(s, info, false, nil)
+		return
+	}
 	p.tryToFindTopicPublishInfo(s.msg.Topic, func(info *TopicPublishInfo, fetched bool, ise *Exception) {
-		if ise != nil {
-			s.returned(nil, ise)
-			return
-		}
-		if !info.ok() {
-			s.returned(nil, noRouteException(s.msg.Topic))
-			return
-		}
-		s.info, s.fetched = info, fetched
-		total := 1
-		if s.mode == Sync {
-			total += p.cfg.RetryTimesWhenSendFailed
-		}
-		s.brokersSent = make([]string, total)
-		p.attempt(s)
+		p.sendWithRoute(s, info, fetched, ise)
 	})
+}
+
+// sendWithRoute starts the retry loop once the publish info is known.
+func (p *Producer) sendWithRoute(s *sendCall, info *TopicPublishInfo, fetched bool, ise *Exception) {
+	if ise != nil {
+		s.returned(nil, ise)
+		return
+	}
+	if !info.ok() {
+		s.returned(nil, noRouteException(s.msg.Topic))
+		return
+	}
+	s.info, s.fetched = info, fetched
+	total := 1
+	if s.mode == Sync {
+		total += p.cfg.RetryTimesWhenSendFailed
+	}
+	if total <= len(s.sentBuf) {
+		s.brokersSent = s.sentBuf[:total]
+	} else {
+		s.brokersSent = make([]string, total)
+	}
+	p.attempt(s)
 }
 
 // tryToFindTopicPublishInfo (§4.2): a cached, usable publish info needs no
@@ -253,6 +270,19 @@ func (p *Producer) tryToFindTopicPublishInfo(topic string, cb func(info *TopicPu
 	})
 }
 
+// sendAttempt is one attempt of the retry loop: its queue, when it began
+// and the SEND_MESSAGE request with its header, in one allocation; its
+// methods are the attempt's callbacks (as closures, each was allocated
+// apart, with the queue they shared).
+type sendAttempt struct {
+	s     *sendCall
+	mq    MessageQueue
+	begin sim.Time // beginTimestampPrev
+	addr  string   // set once the broker is known
+	req   model.Request
+	body  model.SendMessageRequest
+}
+
 // attempt runs attempt s.times of the retry loop of sendDefaultImpl.
 func (p *Producer) attempt(s *sendCall) {
 	if s.times == len(s.brokersSent) {
@@ -260,11 +290,10 @@ func (p *Producer) attempt(s *sendCall) {
 		return
 	}
 	last := ""
-	if s.mq != nil {
-		last = s.mq.BrokerName
+	if s.times > 0 {
+		last = s.brokersSent[s.times-1]
 	}
 	mq := p.fault.selectOneMessageQueue(p.c, s.info, last)
-	s.mq = &mq
 	s.brokersSent[s.times] = mq.BrokerName
 	beginPrev := p.c.p.Now()
 	cost := beginPrev.Sub(s.begin).Milliseconds()
@@ -274,44 +303,50 @@ func (p *Producer) attempt(s *sendCall) {
 		return
 	}
 	p.recordAttempt(s, mq)
-	p.sendKernelImpl(s, mq, s.timeout-time.Duration(cost)*time.Millisecond, func(r *SendResult, ex *Exception) {
-		latency := p.c.p.Now().Sub(beginPrev)
-		if ex == nil {
-			p.fault.updateFaultItem(p.c.p.Now(), mq.BrokerName, latency, false)
-			if s.mode == Sync && r.Status != StatusSendOK && p.cfg.RetryAnotherBrokerWhenNotStoreOK {
-				s.result = r
-				s.times++
-				p.attempt(s)
-				return
-			}
-			s.returned(r, nil)
+	p.sendKernelImpl(&sendAttempt{s: s, mq: mq, begin: beginPrev}, s.timeout-time.Duration(cost)*time.Millisecond)
+}
+
+// done is the attempt's outcome: the result, the next attempt or the end
+// of the loop.
+func (a *sendAttempt) done(r *SendResult, ex *Exception) {
+	s, mq := a.s, a.mq
+	p := s.p
+	latency := p.c.p.Now().Sub(a.begin)
+	if ex == nil {
+		p.fault.updateFaultItem(p.c.p.Now(), mq.BrokerName, latency, false)
+		if s.mode == Sync && r.Status != StatusSendOK && p.cfg.RetryAnotherBrokerWhenNotStoreOK {
+			s.result = r
+			s.times++
+			p.attempt(s)
 			return
 		}
-		p.recordAttemptFail(s, mq, ex)
-		switch {
-		case ex.IsRemoting() || ex.Class == ClassMQClientException:
-		case ex.Class == ClassMQBrokerException && retriedBrokerCode(model.ResponseCode(ex.Code)):
-		case ex.Class == ClassMQBrokerException:
-			p.fault.updateFaultItem(p.c.p.Now(), mq.BrokerName, latency, true)
-			if s.result != nil {
-				s.returned(s.result, nil)
-			} else {
-				s.returned(nil, ex) // thrown at once (§4.2)
-			}
-			return
-		default:
-			s.returned(nil, ex) // IllegalStateException and friends escape the loop
-			return
-		}
+		s.returned(r, nil)
+		return
+	}
+	p.recordAttemptFail(s, mq, ex)
+	switch {
+	case ex.IsRemoting() || ex.Class == ClassMQClientException:
+	case ex.Class == ClassMQBrokerException && retriedBrokerCode(model.ResponseCode(ex.Code)):
+	case ex.Class == ClassMQBrokerException:
 		p.fault.updateFaultItem(p.c.p.Now(), mq.BrokerName, latency, true)
-		s.lastErr = ex
-		s.times++
-		// sendDefaultImpl logs each caught exception with its stack trace
-		// before the next attempt; the model charges it exceptionLogCost,
-		// so a wait that ended exactly at the budget is over it, as on a
-		// real JVM (the strict "timeout < costTime" check, §4.2).
-		p.c.p.After(exceptionLogCost, "", func() { p.attempt(s) })
-	})
+		if s.result != nil {
+			s.returned(s.result, nil)
+		} else {
+			s.returned(nil, ex) // thrown at once (§4.2)
+		}
+		return
+	default:
+		s.returned(nil, ex) // IllegalStateException and friends escape the loop
+		return
+	}
+	p.fault.updateFaultItem(p.c.p.Now(), mq.BrokerName, latency, true)
+	s.lastErr = ex
+	s.times++
+	// sendDefaultImpl logs each caught exception with its stack trace
+	// before the next attempt; the model charges it exceptionLogCost,
+	// so a wait that ended exactly at the budget is over it, as on a
+	// real JVM (the strict "timeout < costTime" check, §4.2).
+	p.c.p.After(exceptionLogCost, "", func() { p.attempt(s) })
 }
 
 // exceptionLogCost is the time a caught send exception costs (log.warn

@@ -9,73 +9,93 @@ import (
 	"rmqsim/sim"
 )
 
-// sendKernelImpl sends one attempt to mq's master (§4.2). Without a
+// sendKernelImpl sends attempt a to its queue's master (§4.2). Without a
 // master addr it looks the route up again (a nameserver call; its
 // IllegalStateException escapes the retry loop); still none: "The
-// broker[x] not exist". For Async, cb(nil, nil) means the request was
+// broker[x] not exist". For Async, a.done(nil, nil) means the request was
 // written and the SendCallback will run later.
-func (p *Producer) sendKernelImpl(s *sendCall, mq MessageQueue, timeout time.Duration, cb func(*SendResult, *Exception)) {
+func (p *Producer) sendKernelImpl(a *sendAttempt, timeout time.Duration) {
 	begin := p.c.p.Now()
-	if addr := p.c.FindBrokerAddressInPublish(mq.BrokerName); addr != "" {
-		p.sendTo(s, mq, addr, begin, timeout, cb)
+	if addr := p.c.FindBrokerAddressInPublish(a.mq.BrokerName); addr != "" {
+		p.sendTo(a, addr, begin, timeout)
 		return
 	}
-	p.tryToFindTopicPublishInfo(mq.Topic, func(_ *TopicPublishInfo, _ bool, ise *Exception) {
+	p.tryToFindTopicPublishInfo(a.mq.Topic, func(_ *TopicPublishInfo, _ bool, ise *Exception) {
 		if ise != nil {
-			cb(nil, ise)
+			a.done(nil, ise)
 			return
 		}
-		addr := p.c.FindBrokerAddressInPublish(mq.BrokerName)
+		addr := p.c.FindBrokerAddressInPublish(a.mq.BrokerName)
 		if addr == "" {
-			cb(nil, brokerNotExist(mq.BrokerName))
+			a.done(nil, brokerNotExist(a.mq.BrokerName))
 			return
 		}
-		p.sendTo(s, mq, addr, begin, timeout, cb)
+		p.sendTo(a, addr, begin, timeout)
 	})
 }
 
 // sendTo stamps the UNIQ_KEY (once per message, so retries keep it),
 // builds SEND_MESSAGE and invokes it in the call's mode.
-func (p *Producer) sendTo(s *sendCall, mq MessageQueue, addr string, begin sim.Time, timeout time.Duration, cb func(*SendResult, *Exception)) {
+func (p *Producer) sendTo(a *sendAttempt, addr string, begin sim.Time, timeout time.Duration) {
+	s := a.s
 	if s.msg.UniqKey == "" {
 		s.msg.UniqKey = p.c.ids.createUniqID(p.c.p.Now())
 	}
-	req := p.sendRequest(s, mq)
+	a.addr = addr
+	a.body = p.sendHeader(s, a.mq)
+	a.req = model.Request{Code: model.SendMessage, Body: &a.body}
 	cost := p.c.p.Now().Sub(begin).Milliseconds()
 	if timeout.Milliseconds() < cost {
-		cb(nil, &Exception{Class: ClassRemotingTooMuchRequest, Msg: "sendKernelImpl call timeout"})
+		a.done(nil, &Exception{Class: ClassRemotingTooMuchRequest, Msg: "sendKernelImpl call timeout"})
 		return
 	}
 	left := timeout - time.Duration(cost)*time.Millisecond
 	switch s.mode {
 	case Sync:
-		p.c.remoting.InvokeSync(addr, req, left, func(resp *model.Response, err error) {
-			if err != nil {
-				cb(nil, p.c.remotingException(err))
-				return
-			}
-			cb(p.processSendResponse(s, mq.BrokerName, addr, resp))
-		})
+		p.c.remoting.InvokeSync(addr, &a.req, left, a.syncResponse)
 	case Oneway:
-		p.c.remoting.InvokeOneway(addr, req, func(err error) {
-			if err != nil {
-				cb(nil, p.c.remotingException(err))
-				return
-			}
-			cb(&SendResult{Status: StatusOneway, MsgID: s.msg.UniqKey, Queue: mq}, nil)
-		})
+		p.c.remoting.InvokeOneway(addr, &a.req, a.onewayWritten)
 	case Async:
-		p.sendMessageAsync(s, mq, addr, req, left, func(ex *Exception) { cb(nil, ex) })
+		p.sendMessageAsync(s, a.mq, addr, &a.req, left, a.thrown)
 	}
 }
 
+// syncResponse is a sync attempt's reply or remoting failure.
+func (a *sendAttempt) syncResponse(resp *model.Response, err error) {
+	p := a.s.p
+	if err != nil {
+		a.done(nil, p.c.remotingException(err))
+		return
+	}
+	a.done(p.processSendResponse(a.s, a.mq.BrokerName, a.addr, resp))
+}
+
+// onewayWritten ends a oneway attempt: written, or the connect/send error.
+func (a *sendAttempt) onewayWritten(err error) {
+	if err != nil {
+		a.done(nil, a.s.p.c.remotingException(err))
+		return
+	}
+	a.done(&SendResult{Status: StatusOneway, MsgID: a.s.msg.UniqKey, Queue: a.mq}, nil)
+}
+
+// thrown is what an async attempt's invoke throws on the sending thread.
+func (a *sendAttempt) thrown(ex *Exception) { a.done(nil, ex) }
+
+// sendRequest is SEND_MESSAGE of s to mq (the Go client's attempts).
 func (p *Producer) sendRequest(s *sendCall, mq MessageQueue) *model.Request {
-	return &model.Request{Code: model.SendMessage, Body: &model.SendMessageRequest{
+	h := p.sendHeader(s, mq)
+	return &model.Request{Code: model.SendMessage, Body: &h}
+}
+
+// sendHeader is SEND_MESSAGE's header (SendMessageRequestHeader).
+func (p *Producer) sendHeader(s *sendCall, mq MessageQueue) model.SendMessageRequest {
+	return model.SendMessageRequest{
 		ProducerGroup: p.group, Topic: s.msg.Topic, DefaultTopic: p.cfg.CreateTopicKey,
 		DefaultTopicQueueNums: p.cfg.DefaultTopicQueueNums, QueueID: mq.QueueID,
 		BornTimestamp: p.c.p.Now(), WaitStoreMsgOK: true, ReconsumeTimes: s.msg.ReconsumeTimes,
 		MaxReconsumeTimes: p.c.cfg.Broker.RetryMaxTimes, Msg: s.msg, BornHost: p.c.ip,
-	}}
+	}
 }
 
 // processSendResponse maps the broker's code to a SendStatus, or throws

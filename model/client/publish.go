@@ -29,9 +29,20 @@ func (q MessageQueue) less(o MessageQueue) bool {
 	return q.QueueID < o.QueueID
 }
 
-func sortQueues(qs []MessageQueue) {
-	sort.Slice(qs, func(i, j int) bool { return qs[i].less(qs[j]) })
+// compare is less as a three-way comparison (for slices.SortFunc, which,
+// unlike sort.Slice, allocates nothing; less orders by every field, so
+// the sorted order is the same whatever the algorithm).
+func (q MessageQueue) compare(o MessageQueue) int {
+	switch {
+	case q.less(o):
+		return -1
+	case o.less(q):
+		return 1
+	}
+	return 0
 }
+
+func sortQueues(qs []MessageQueue) { slices.SortFunc(qs, MessageQueue.compare) }
 
 // TopicPublishInfo is a producer's view of a topic (facts §3.3, §4.3):
 // the write queues of each writable QueueData whose BrokerData has a

@@ -43,8 +43,13 @@ func (pc *PushConsumer) rebalanceByTopic(topic string, done func()) {
 			done()
 			return
 		}
-		mqAll := append([]MessageQueue(nil), mqSet...)
+		// A sorted copy of the subscribe set in a reused slice: it is read
+		// only here (allocateAveragely copies its block out), and only its
+		// length after the asynchronous steps below.
+		pc.mqAllScratch = append(pc.mqAllScratch[:0], mqSet...)
+		mqAll := pc.mqAllScratch
 		sortQueues(mqAll)
+		nAll := len(mqAll)
 		cids := sortStrings(append([]string(nil), cidAll...))
 		if !pc.c.goClient && (len(mqAll) == 0 || len(cids) == 0) {
 			done() // AllocateMessageQueueAveragely throws: skipped (§5.3)
@@ -56,7 +61,7 @@ func (pc *PushConsumer) rebalanceByTopic(topic string, done func()) {
 				done()
 				return
 			}
-			pc.recordRebalance(topic, alloc, len(mqAll), len(cids))
+			pc.recordRebalance(topic, alloc, nAll, len(cids))
 			pc.c.sendHeartbeatToAllBrokerWithLock(done) // messageQueueChanged
 		})
 	})
@@ -88,7 +93,10 @@ func allocateAveragely(cid string, mqAll []MessageQueue, cidAll []string) []Mess
 	if mod > 0 && index < mod {
 		start = index * avg
 	}
-	var out []MessageQueue
+	var out []MessageQueue // nil when the block is empty
+	if size := min(avg, n-start); size > 0 {
+		out = make([]MessageQueue, 0, size)
+	}
 	for i := 0; i < min(avg, n-start); i++ {
 		out = append(out, mqAll[(start+i)%n])
 	}
@@ -135,7 +143,7 @@ func (pc *PushConsumer) updateProcessQueueTableInRebalance(topic string, alloc [
 				return
 			}
 			if next >= 0 && pc.processQueues[mq] == nil {
-				pq := newProcessQueue(pc.c.p.Now())
+				pq := newProcessQueue(mq, pc.c.p.Now())
 				pc.processQueues[mq] = pq
 				pulls = append(pulls, &pullRequest{mq: mq, pq: pq, nextOffset: next})
 				changed = true
@@ -169,13 +177,18 @@ func (pc *PushConsumer) updateProcessQueueTableInRebalance(topic string, alloc [
 // those assigned but not pulled for pullMaxIdleTime (isPullExpired, also
 // returned in idle: they are re-added in the same pass).
 func (pc *PushConsumer) queuesToDrop(topic string, alloc []MessageQueue) (drop []MessageQueue, idle map[MessageQueue]bool) {
-	want := make(map[MessageQueue]bool, len(alloc))
+	if pc.wantScratch == nil {
+		pc.wantScratch = make(map[MessageQueue]bool, len(alloc))
+	}
+	want := pc.wantScratch
+	clear(want)
 	for _, mq := range alloc {
 		want[mq] = true
 	}
 	now := pc.c.p.Now()
 	idle = map[MessageQueue]bool{}
-	for _, mq := range sortedQueueKeys(pc.processQueues) {
+	pc.queueScratch = appendSortedQueueKeys(pc.queueScratch[:0], pc.processQueues)
+	for _, mq := range pc.queueScratch {
 		switch {
 		case mq.Topic != topic:
 		case !want[mq]:

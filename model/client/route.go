@@ -88,8 +88,14 @@ func (c *Instance) applyRoute(topic string, def *Producer, resp *model.Response,
 		c.record(rec)
 		return false, nil // MQClientException: logged, cache kept
 	}
-	route := cloneRoute(resp.Body.(*model.TopicRouteData))
+	// The nameserver's answer is shared: it is cloned before it is
+	// changed or kept. Without a default topic's adjustment it is only
+	// read until the route is known to have changed, so an unchanged
+	// answer (nearly every 30 s refresh) is not copied at all.
+	raw := resp.Body.(*model.TopicRouteData)
+	route := raw
 	if def != nil {
+		route = cloneRoute(raw)
 		for i := range route.QueueDatas {
 			n := min(def.cfg.DefaultTopicQueueNums, route.QueueDatas[i].ReadQueueNums)
 			route.QueueDatas[i].ReadQueueNums, route.QueueDatas[i].WriteQueueNums = n, n
@@ -102,11 +108,14 @@ func (c *Instance) applyRoute(topic string, def *Producer, resp *model.Response,
 	if !changed {
 		changed = c.needUpdate(topic)
 	}
-	entry := &routeEntry{route: route, confirmedAt: c.p.Now(), nameServer: ns}
 	if !changed {
-		old.confirmedAt, old.nameServer = entry.confirmedAt, ns
+		old.confirmedAt, old.nameServer = c.p.Now(), ns
 		return false, nil
 	}
+	if route == raw {
+		route = cloneRoute(raw)
+	}
+	entry := &routeEntry{route: route, confirmedAt: c.p.Now(), nameServer: ns}
 	for _, bd := range route.BrokerDatas {
 		addrs := make(map[int64]string, len(bd.BrokerAddrs))
 		for id, a := range bd.BrokerAddrs {
@@ -237,7 +246,13 @@ func RouteSummary(r *model.TopicRouteData) string {
 			b.WriteString("; ")
 		}
 		b.WriteString(q.BrokerName)
-		b.WriteString(" w" + strconv.Itoa(q.WriteQueueNums) + " r" + strconv.Itoa(q.ReadQueueNums) + " [")
+		// Piece by piece, not concatenated first (Itoa of a small
+		// number allocates nothing).
+		b.WriteString(" w")
+		b.WriteString(strconv.Itoa(q.WriteQueueNums))
+		b.WriteString(" r")
+		b.WriteString(strconv.Itoa(q.ReadQueueNums))
+		b.WriteString(" [")
 		if bd := findBrokerData(r, q.BrokerName); bd != nil {
 			for j, id := range model.SortedBrokerIDs(bd.BrokerAddrs) {
 				if j > 0 {
@@ -279,9 +294,12 @@ func (c *Instance) cleanOfflineBroker(done func()) {
 	})
 }
 
+// addrInRoutes says whether any cached route lists addr. The answer does
+// not depend on the order the routes are visited in, so the map is ranged
+// over directly, without a sorted copy of its keys.
 func (c *Instance) addrInRoutes(addr string) bool {
-	for _, t := range slices.Sorted(maps.Keys(c.routes)) {
-		for _, bd := range c.routes[t].route.BrokerDatas {
+	for _, e := range c.routes {
+		for _, bd := range e.route.BrokerDatas {
 			for _, a := range bd.BrokerAddrs {
 				if a == addr {
 					return true
