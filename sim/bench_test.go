@@ -64,7 +64,7 @@ func BenchmarkBareHeap(b *testing.B) {
 	var seq uint64
 	at := func(t Time, fn func()) {
 		seq++
-		heap.Push(&h, event{at: t, seq: seq, fn: fn})
+		heap.Push(&h, event{at: t, seq: seq, r: funcRunner(fn)})
 	}
 	fillFarFuture(at)
 	var next func()
@@ -73,7 +73,7 @@ func BenchmarkBareHeap(b *testing.B) {
 	for b.Loop() {
 		e := heap.Pop(&h).(event)
 		now = e.at
-		e.fn()
+		e.r.run()
 	}
 }
 

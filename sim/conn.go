@@ -73,9 +73,29 @@ type End struct {
 	Attachment  any
 }
 
+// pendingCall is a call waiting for its reply. It holds its own timeout
+// timer and is that timer's runner, so a Call allocates one object, not a
+// record, a timer and two closures.
 type pendingCall struct {
+	e     *End
+	id    uint64
 	cb    func(Message, error)
-	timer *Timer
+	timer Timer
+}
+
+// run is the call's timeout: unless the reply came first, the call fails.
+func (pc *pendingCall) run() {
+	e, id := pc.e, pc.id
+	if e.pending[id] != pc {
+		return
+	}
+	delete(e.pending, id)
+	w := e.proc.w
+	b := e.traceConn(w.tr.begin(w.now, "timeout", e.proc.name), " -> ")
+	b = append(b, " req#"...)
+	b = strconv.AppendUint(b, id, 10)
+	w.tr.end(b)
+	pc.cb(nil, ErrTimeout)
 }
 
 // Inbound is a delivered message; a request is answered with Reply.
@@ -149,23 +169,14 @@ func (e *End) Call(msg Message, timeout time.Duration, cb func(Message, error)) 
 	}
 	e.nextID++
 	id := e.nextID
-	pc := &pendingCall{cb: cb}
+	pc := &pendingCall{e: e, id: id, cb: cb}
 	if e.pending == nil {
 		e.pending = map[uint64]*pendingCall{}
 	}
 	e.pending[id] = pc
-	pc.timer = e.proc.After(timeout, "", func() {
-		if e.pending[id] != pc {
-			return
-		}
-		delete(e.pending, id)
-		w := e.proc.w
-		b := e.traceConn(w.tr.begin(w.now, "timeout", e.proc.name), " -> ")
-		b = append(b, " req#"...)
-		b = strconv.AppendUint(b, id, 10)
-		w.tr.end(b)
-		cb(nil, ErrTimeout)
-	})
+	// The timeout is an unnamed one-shot After, as Process.After makes it.
+	pc.timer = Timer{p: e.proc, h: pc, once: true}
+	e.proc.arm(&pc.timer, timeout)
 	e.write(packet{kind: pkRequest, id: id, msg: msg})
 }
 

@@ -35,15 +35,15 @@ type flow struct {
 	// after a power cycle its socket buffers are gone, so nothing queued
 	// in the old boot is ever delivered.
 	boot int
-	// arriveFn is the arrival event, made once rather than per packet.
-	arriveFn func()
 }
 
 func (f *flow) init(from *End) {
 	*f = flow{from: from, to: from.peer, stalledSince: Never, boot: from.proc.host.powerEpoch}
-	n := from.proc.w.net
-	f.arriveFn = func() { f.arrive(n) }
 }
+
+// run is the head packet's arrival event: the flow is its own runner, so
+// arming it allocates nothing.
+func (f *flow) run() { f.arrive(f.from.proc.w.net) }
 
 func (f *flow) isStalled() bool { return f.stalledSince != Never }
 
@@ -59,7 +59,7 @@ func (f *flow) push(n *Network, pk packet) {
 
 func (f *flow) arm(n *Network, at Time) {
 	f.scheduled = true
-	n.w.schedule(at, f.arriveFn)
+	n.w.scheduleRunner(at, f)
 }
 
 // resume restarts a stalled flow whose path opened: the held data is

@@ -1,11 +1,22 @@
 package sim
 
-// event is one entry of the event queue. fn runs when the event fires.
+// event is one entry of the event queue. r runs when the event fires.
 type event struct {
 	at  Time
 	seq uint64
-	fn  func()
+	r   runner
 }
+
+// runner is what an event runs. A plain func is wrapped as a funcRunner,
+// which costs nothing (a func value is one pointer, stored in the
+// interface as it is); kernel objects that fire themselves (a Timer) are
+// their own runner, so scheduling one allocates no closure.
+type runner interface{ run() }
+
+// funcRunner runs a func as an event.
+type funcRunner func()
+
+func (f funcRunner) run() { f() }
 
 // eventQueue is a 4-ary min-heap ordered by (at, seq). It is typed (no
 // container/heap interface calls) because it is the kernel's hot path; a
