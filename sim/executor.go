@@ -14,6 +14,11 @@ type Executor struct {
 	q        []job
 	head     int
 	draining bool
+	// running holds the serial of each task that holds a thread (at most
+	// threads of them): a task's done finds and removes its serial, so
+	// done is one closure over values, not a closure and a heap flag.
+	running []uint64
+	serial  uint64
 }
 
 type job struct {
@@ -61,17 +66,30 @@ func (e *Executor) drain() {
 			e.q, e.head = e.q[:0], 0
 		}
 		e.busy++
-		finished := false
-		j.task(func() {
-			if finished || !e.p.Alive() {
-				return
-			}
-			finished = true
-			e.busy--
-			e.drain()
-		})
+		e.serial++
+		serial := e.serial
+		e.running = append(e.running, serial)
+		j.task(func() { e.finish(serial) })
 	}
 	e.draining = false
+}
+
+// finish is a task's done: the first call on a living process frees the
+// thread and runs the queue; later calls are ignored.
+func (e *Executor) finish(serial uint64) {
+	if !e.p.Alive() {
+		return
+	}
+	i := 0
+	for i < len(e.running) && e.running[i] != serial {
+		i++
+	}
+	if i == len(e.running) {
+		return // done already called
+	}
+	e.running = append(e.running[:i], e.running[i+1:]...)
+	e.busy--
+	e.drain()
 }
 
 // ScheduleAtFixedRate runs task first after initial, then with period
