@@ -79,9 +79,21 @@ type End struct {
 type pendingCall struct {
 	e     *End
 	id    uint64
-	cb    func(Message, error)
+	h     Replier
 	timer Timer
 }
+
+// Replier is told a call's outcome once: the reply, ErrTimeout or
+// ErrClosed. CallReplier takes one instead of Call's func, so that a
+// caller whose call state is already an object needs no closure for it.
+type Replier interface {
+	OnReply(msg Message, err error)
+}
+
+// replyFunc is Call's func as a Replier (stored in the interface as is).
+type replyFunc func(Message, error)
+
+func (f replyFunc) OnReply(msg Message, err error) { f(msg, err) }
 
 // run is the call's timeout: unless the reply came first, the call fails.
 func (pc *pendingCall) run() {
@@ -95,7 +107,7 @@ func (pc *pendingCall) run() {
 	b = append(b, " req#"...)
 	b = strconv.AppendUint(b, id, 10)
 	w.tr.end(b)
-	pc.cb(nil, ErrTimeout)
+	pc.h.OnReply(nil, ErrTimeout)
 }
 
 // Inbound is a delivered message; a request is answered with Reply.
@@ -163,13 +175,18 @@ func (e *End) Send(msg Message) error {
 // Call sends a request and calls cb once with the reply, ErrTimeout after
 // timeout, or ErrClosed when the connection closes first.
 func (e *End) Call(msg Message, timeout time.Duration, cb func(Message, error)) {
+	e.CallReplier(msg, timeout, replyFunc(cb))
+}
+
+// CallReplier is Call with the outcome told to h.
+func (e *End) CallReplier(msg Message, timeout time.Duration, h Replier) {
 	if e.closed || !e.proc.Alive() {
-		cb(nil, ErrClosed)
+		h.OnReply(nil, ErrClosed)
 		return
 	}
 	e.nextID++
 	id := e.nextID
-	pc := &pendingCall{e: e, id: id, cb: cb}
+	pc := &pendingCall{e: e, id: id, h: h}
 	if e.pending == nil {
 		e.pending = map[uint64]*pendingCall{}
 	}
@@ -245,7 +262,7 @@ func (e *End) finish(why CloseReason, notify bool) {
 		for _, id := range ids {
 			pc := pend[id]
 			pc.timer.Stop()
-			pc.cb(nil, ErrClosed)
+			pc.h.OnReply(nil, ErrClosed)
 		}
 	}
 	if e.onClose != nil {
@@ -289,7 +306,7 @@ func (e *End) receive(pk packet) {
 		}
 		delete(e.pending, pk.id)
 		pc.timer.Stop()
-		pc.cb(pk.msg, nil)
+		pc.h.OnReply(pk.msg, nil)
 	default:
 		if e.onMessage != nil {
 			e.onMessage(&Inbound{End: e, Msg: pk.msg, id: pk.id, request: pk.kind == pkRequest})
