@@ -19,8 +19,10 @@ func (b *Broker) processPull(ch *sim.End, in *sim.Inbound, r *model.PullMessageR
 		return
 	}
 	res := b.store.getMessage(r.Topic, r.QueueID, r.QueueOffset, r.MaxMsgNums, sub)
-	body := &model.PullMessageResponse{NextBeginOffset: res.nextBeginOffset, MinOffset: res.minOffset, MaxOffset: res.maxOffset}
-	resp = &model.Response{Body: body}
+	x := &pullReply{body: model.PullMessageResponse{NextBeginOffset: res.nextBeginOffset, MinOffset: res.minOffset, MaxOffset: res.maxOffset}}
+	body := &x.body
+	x.resp.Body = body
+	resp = &x.resp
 	if b.role == RoleSlave && !b.cfg.SlaveReadEnable {
 		// Set here, then overwritten by the status switch below (§2.4).
 		resp.Code = model.PullRetryImmediately
@@ -52,6 +54,13 @@ func (b *Broker) processPull(ch *sim.End, in *sim.Inbound, r *model.PullMessageR
 	if allowSuspend && r.SysFlag&model.PullFlagCommitOffset != 0 && b.role != RoleSlave {
 		b.offsets.commitOffset(r.ConsumerGroup, r.Topic, r.QueueID, r.CommitOffset)
 	}
+}
+
+// pullReply is a pull's response and its header, allocated together: one
+// object instead of two for every pull.
+type pullReply struct {
+	resp model.Response
+	body model.PullMessageResponse
 }
 
 // pullCheck is the processor's checks before the store is read: the

@@ -41,18 +41,20 @@ func (b *Broker) sendMessage(r *model.SendMessageRequest, reply func(*model.Resp
 			return
 		}
 	}
-	store := func() {
-		if resp := b.checkQueueID(r.QueueID, tc); resp != nil {
-			reply(resp)
-			return
-		}
-		b.storeSent(r, tc, reply)
-	}
 	if created {
-		b.registerBrokerAll(true, store)
+		b.registerBrokerAll(true, func() { b.storeChecked(r, tc, reply) })
 		return
 	}
-	store()
+	b.storeChecked(r, tc, reply) // no closure on the common path
+}
+
+// storeChecked checks the queue id, then stores.
+func (b *Broker) storeChecked(r *model.SendMessageRequest, tc model.TopicConfig, reply func(*model.Response)) {
+	if resp := b.checkQueueID(r.QueueID, tc); resp != nil {
+		reply(resp)
+		return
+	}
+	b.storeSent(r, tc, reply)
 }
 
 func (b *Broker) checkQueueID(queueID int, tc model.TopicConfig) *model.Response {
@@ -147,29 +149,40 @@ func (b *Broker) afterPut(m *model.MessageExt, detail string) {
 // WAIT, when the slave has it (FLUSH_SLAVE_TIMEOUT after syncFlushTimeout,
 // SLAVE_NOT_AVAILABLE without a slave in reach) (§2.4).
 func (b *Broker) answerPut(m *model.MessageExt, wait bool, reply func(*model.Response)) {
-	ok := func(code model.ResponseCode) *model.Response {
-		return &model.Response{Code: code, Body: &model.SendMessageResponse{
-			MsgID: m.OffsetMsgID, QueueID: m.QueueID, QueueOffset: m.QueueOffset,
-			CommitLogOffset: m.CommitLogOffset, StoreSize: m.StoreSize, StoreTimestamp: m.StoreTimestamp}}
-	}
 	if b.role != RoleSyncMaster || !wait {
-		reply(ok(model.Success))
+		reply(putResponse(m, model.Success))
 		return
 	}
 	next := m.CommitLogOffset + int64(m.StoreSize)
 	if !b.ha.isSlaveOK(next) {
-		reply(ok(model.SlaveNotAvailable))
+		reply(putResponse(m, model.SlaveNotAvailable))
 		return
 	}
 	b.store.flush.unacked[m.CommitLogOffset] = true
 	b.ha.waitTransfer(next, func(st putStatus) {
 		delete(b.store.flush.unacked, m.CommitLogOffset)
 		if st == putOK {
-			reply(ok(model.Success))
+			reply(putResponse(m, model.Success))
 		} else {
-			reply(ok(model.FlushSlaveTimeout))
+			reply(putResponse(m, model.FlushSlaveTimeout))
 		}
 	})
+}
+
+// sendReply is a send's response and its header, allocated together:
+// one object instead of two for every stored message.
+type sendReply struct {
+	resp model.Response
+	body model.SendMessageResponse
+}
+
+// putResponse is the response to a stored send, built when it is sent.
+func putResponse(m *model.MessageExt, code model.ResponseCode) *model.Response {
+	x := &sendReply{body: model.SendMessageResponse{
+		MsgID: m.OffsetMsgID, QueueID: m.QueueID, QueueOffset: m.QueueOffset,
+		CommitLogOffset: m.CommitLogOffset, StoreSize: m.StoreSize, StoreTimestamp: m.StoreTimestamp}}
+	x.resp = model.Response{Code: code, Body: &x.body}
+	return &x.resp
 }
 
 // putFailure maps a failed put to SendMessageProcessor's reply.
