@@ -49,6 +49,13 @@ func (e *Executor) Submit(label string, task func(done func())) {
 	if !e.p.Alive() {
 		return
 	}
+	if len(e.q) == cap(e.q) && e.head > 0 {
+		// Full, with started jobs at the front: a queue that never
+		// empties reuses that room instead of growing.
+		k := copy(e.q, e.q[e.head:])
+		clear(e.q[k:])
+		e.q, e.head = e.q[:k], 0
+	}
 	e.q = append(e.q, job{label: label, task: task})
 	e.drain()
 }

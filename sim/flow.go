@@ -51,6 +51,13 @@ func (f *flow) len() int { return len(f.q) - f.head }
 
 func (f *flow) push(n *Network, pk packet) {
 	pk.at = n.w.now.Add(n.delay(f.from.proc.host, f.to.proc.host))
+	if len(f.q) == cap(f.q) && f.head > 0 {
+		// Full, with delivered packets at the front: a flow that never
+		// drains (a steady stream) reuses that room instead of growing.
+		k := copy(f.q, f.q[f.head:])
+		clear(f.q[k:])
+		f.q, f.head = f.q[:k], 0
+	}
 	f.q = append(f.q, pk)
 	if !f.scheduled && !f.isStalled() {
 		f.arm(n, pk.at)
