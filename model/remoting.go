@@ -152,8 +152,9 @@ func (c *RemotingClient) InvokeAsync(addr string, req *Request, timeout time.Dur
 
 // invocation is one InvokeSync or InvokeAsync: the state its steps share,
 // in one object that is both the continuation once the channel is there
-// and the sim call's Replier, so that the common case (the channel is
-// open) allocates it alone instead of three closures.
+// and the sim call's Replier and PendingCall, so that the common case (the
+// channel is open) allocates it alone instead of three closures and the
+// call's record.
 type invocation struct {
 	c       *RemotingClient
 	req     *Request
@@ -167,6 +168,8 @@ type invocation struct {
 	end      *sim.End
 	left     time.Duration
 	deadline sim.Time
+	// call is the kernel's record of the request, in this same object.
+	call sim.PendingCall
 }
 
 // invoke gets the channel for inv: at once when it is open, which is what
@@ -207,7 +210,7 @@ func (inv *invocation) onChannel(key string, end *sim.End, connErr error) {
 	inv.left = inv.timeout - cost
 	if !inv.async {
 		inv.deadline = c.p.Now().Add(inv.left)
-		end.CallReplier(inv.req, inv.left, inv)
+		end.CallInto(inv.req, inv.left, &inv.call, inv)
 		return
 	}
 	grace := c.cfg.ResponseTableScanInterval
@@ -216,7 +219,7 @@ func (inv *invocation) onChannel(key string, end *sim.End, connErr error) {
 	}
 	inv.sent(nil)
 	inv.deadline = c.p.Now().Add(inv.left + grace)
-	end.CallReplier(inv.req, inv.left+grace, inv)
+	end.CallInto(inv.req, inv.left+grace, &inv.call, inv)
 }
 
 // OnReply is the call's outcome. A sync call closes its channel on a send

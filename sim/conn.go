@@ -65,7 +65,7 @@ type End struct {
 	rstInFlight bool
 	why         CloseReason
 	nextID      uint64
-	pending     map[uint64]*pendingCall
+	pending     map[uint64]*PendingCall
 	lastRead    Time
 	lastWrite   Time
 	onMessage   func(*Inbound)
@@ -73,10 +73,12 @@ type End struct {
 	Attachment  any
 }
 
-// pendingCall is a call waiting for its reply. It holds its own timeout
+// PendingCall is a call waiting for its reply. It holds its own timeout
 // timer and is that timer's runner, so a Call allocates one object, not a
-// record, a timer and two closures.
-type pendingCall struct {
+// record, a timer and two closures. A caller that allocates an object per
+// call anyway can embed a zero PendingCall in it and pass it to CallInto,
+// so that the call allocates nothing of its own.
+type PendingCall struct {
 	e     *End
 	id    uint64
 	h     Replier
@@ -84,7 +86,7 @@ type pendingCall struct {
 }
 
 // Replier is told a call's outcome once: the reply, ErrTimeout or
-// ErrClosed. CallReplier takes one instead of Call's func, so that a
+// ErrClosed. CallInto takes one instead of Call's func, so that a
 // caller whose call state is already an object needs no closure for it.
 type Replier interface {
 	OnReply(msg Message, err error)
@@ -96,7 +98,7 @@ type replyFunc func(Message, error)
 func (f replyFunc) OnReply(msg Message, err error) { f(msg, err) }
 
 // run is the call's timeout: unless the reply came first, the call fails.
-func (pc *pendingCall) run() {
+func (pc *PendingCall) run() {
 	e, id := pc.e, pc.id
 	if e.pending[id] != pc {
 		return
@@ -175,20 +177,25 @@ func (e *End) Send(msg Message) error {
 // Call sends a request and calls cb once with the reply, ErrTimeout after
 // timeout, or ErrClosed when the connection closes first.
 func (e *End) Call(msg Message, timeout time.Duration, cb func(Message, error)) {
-	e.CallReplier(msg, timeout, replyFunc(cb))
+	e.CallInto(msg, timeout, nil, replyFunc(cb))
 }
 
-// CallReplier is Call with the outcome told to h.
-func (e *End) CallReplier(msg Message, timeout time.Duration, h Replier) {
+// CallInto is Call with the outcome told to h. pc is nil, or the caller's
+// own zero PendingCall (embedded in its per-call object), which must not
+// be used for another call.
+func (e *End) CallInto(msg Message, timeout time.Duration, pc *PendingCall, h Replier) {
 	if e.closed || !e.proc.Alive() {
 		h.OnReply(nil, ErrClosed)
 		return
 	}
 	e.nextID++
 	id := e.nextID
-	pc := &pendingCall{e: e, id: id, h: h}
+	if pc == nil {
+		pc = &PendingCall{}
+	}
+	*pc = PendingCall{e: e, id: id, h: h}
 	if e.pending == nil {
-		e.pending = map[uint64]*pendingCall{}
+		e.pending = map[uint64]*PendingCall{}
 	}
 	e.pending[id] = pc
 	// The timeout is an unnamed one-shot After, as Process.After makes it.
