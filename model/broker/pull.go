@@ -154,12 +154,18 @@ type heldPull struct {
 // (NotifyMessageArrivingListener). A request is answered when its queue
 // has a matching message past its offset or when its hold expired.
 type PullRequestHoldService struct {
-	b     *Broker
-	table map[queueKey][]*heldPull
+	b *Broker
+	// table holds each queue's held requests by value, in arrival order;
+	// a listed queue has at least one.
+	table map[queueKey][]heldPull
+	// spare is the list of a queue whose requests were all answered, kept
+	// for the next suspension: a long-polling consumer is suspended and
+	// woken for nearly every message, and the list would be made anew.
+	spare []heldPull
 }
 
 func newPullRequestHoldService(b *Broker) *PullRequestHoldService {
-	return &PullRequestHoldService{b: b, table: map[queueKey][]*heldPull{}}
+	return &PullRequestHoldService{b: b, table: map[queueKey][]heldPull{}}
 }
 
 func (h *PullRequestHoldService) start() {
@@ -172,7 +178,11 @@ func (h *PullRequestHoldService) start() {
 
 func (h *PullRequestHoldService) suspendPullRequest(ch *sim.End, in *sim.Inbound, r *model.PullMessageRequest, sub *model.SubscriptionData, timeout time.Duration) {
 	key := queueKey{r.Topic, r.QueueID}
-	h.table[key] = append(h.table[key], &heldPull{ch: ch, in: in, req: r, sub: sub, suspended: h.b.p.Now(), timeout: timeout})
+	list, ok := h.table[key]
+	if !ok && h.spare != nil {
+		list, h.spare = h.spare, nil
+	}
+	h.table[key] = append(list, heldPull{ch: ch, in: in, req: r, sub: sub, suspended: h.b.p.Now(), timeout: timeout})
 }
 
 // checkHoldRequest is the periodic recheck of every held queue.
@@ -206,17 +216,28 @@ func (h *PullRequestHoldService) notifyMessageArriving(topic string, queueID int
 		return
 	}
 	delete(h.table, key)
-	var keep []*heldPull
+	// The list is off the table, so it is filtered in place: the kept
+	// requests move to its front, in order.
+	kept := 0
 	now := h.b.p.Now()
-	for _, hp := range list {
-		if maxOffset > hp.req.QueueOffset && (!checkTags || h.matches(hp, maxOffset)) || now >= hp.suspended.Add(hp.timeout) {
+	for i := range list {
+		hp := list[i]
+		if maxOffset > hp.req.QueueOffset && (!checkTags || h.matches(&hp, maxOffset)) || now >= hp.suspended.Add(hp.timeout) {
 			h.b.processPull(hp.ch, hp.in, hp.req, false)
 			continue
 		}
-		keep = append(keep, hp)
+		list[kept] = hp
+		kept++
 	}
-	if len(keep) > 0 {
-		h.table[key] = append(h.table[key], keep...)
+	clear(list[kept:])
+	keep := list[:kept]
+	switch cur, ok := h.table[key]; {
+	case kept == 0:
+		h.spare = keep
+	case ok: // requests held while these ran go first, as they are listed
+		h.table[key] = append(cur, keep...)
+	default:
+		h.table[key] = keep
 	}
 }
 
