@@ -19,35 +19,27 @@ func (b *Broker) processPull(ch *sim.End, in *sim.Inbound, r *model.PullMessageR
 		return
 	}
 	res := b.store.getMessage(r.Topic, r.QueueID, r.QueueOffset, r.MaxMsgNums, sub)
-	x := &pullReply{body: model.PullMessageResponse{NextBeginOffset: res.nextBeginOffset, MinOffset: res.minOffset, MaxOffset: res.maxOffset}}
-	body := &x.body
-	x.resp.Body = body
-	resp = &x.resp
-	if b.role == RoleSlave && !b.cfg.SlaveReadEnable {
-		// Set here, then overwritten by the status switch below (§2.4).
-		resp.Code = model.PullRetryImmediately
+	// A slave without slaveReadEnable sets PULL_RETRY_IMMEDIATELY first,
+	// then the status switch overwrites it (§2.4): the code is the switch's.
+	code := pullCode(res.status, r.QueueOffset)
+	if code == model.PullOffsetMoved && b.role == RoleSlave {
+		code = model.PullRetryImmediately // offsetCheckInSlave = false
 	}
-	resp.Code = pullCode(res.status, r.QueueOffset)
-	if resp.Code == model.PullOffsetMoved && b.role == RoleSlave {
-		resp.Code = model.PullRetryImmediately // offsetCheckInSlave = false
-	}
-	switch resp.Code {
-	case model.Success:
-		body.Msgs = res.msgs
-		b.stats.incGroupGetNums(r.ConsumerGroup, r.Topic, len(res.msgs))
-		in.Reply(resp)
-	case model.PullNotFound:
-		if allowSuspend && r.SysFlag&model.PullFlagSuspend != 0 {
-			hold := r.SuspendTimeout
-			if !b.cfg.LongPollingEnable {
-				hold = b.cfg.ShortPollingTimeMills
-			}
-			b.hold.suspendPullRequest(ch, in, r, sub, hold)
-		} else {
-			in.Reply(resp)
+	if code == model.PullNotFound && allowSuspend && r.SysFlag&model.PullFlagSuspend != 0 {
+		// Held: the response is made when the request runs again.
+		hold := r.SuspendTimeout
+		if !b.cfg.LongPollingEnable {
+			hold = b.cfg.ShortPollingTimeMills
 		}
-	default:
-		in.Reply(resp)
+		b.hold.suspendPullRequest(ch, in, r, sub, hold)
+	} else {
+		x := &pullReply{body: model.PullMessageResponse{NextBeginOffset: res.nextBeginOffset, MinOffset: res.minOffset, MaxOffset: res.maxOffset}}
+		x.resp = model.Response{Code: code, Body: &x.body}
+		if code == model.Success {
+			x.body.Msgs = res.msgs
+			b.stats.incGroupGetNums(r.ConsumerGroup, r.Topic, len(res.msgs))
+		}
+		in.Reply(&x.resp)
 	}
 	// Offsets carried by pulls are stored only by a master, and only on
 	// the first run of the request (§2.4).
