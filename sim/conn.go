@@ -73,16 +73,19 @@ type End struct {
 	Attachment  any
 }
 
-// PendingCall is a call waiting for its reply. It holds its own timeout
-// timer and is that timer's runner, so a Call allocates one object, not a
-// record, a timer and two closures. A caller that allocates an object per
-// call anyway can embed a zero PendingCall in it and pass it to CallInto,
-// so that the call allocates nothing of its own.
+// PendingCall is a call waiting for its reply. It is its own timeout
+// event (a one-shot timer of the calling process, cancelled by settling),
+// so a Call allocates one small object, not a record, a timer and two
+// closures. A caller that allocates an object per call anyway can embed a
+// zero PendingCall in it and pass it to CallInto, so that the call
+// allocates nothing of its own.
 type PendingCall struct {
-	e     *End
-	id    uint64
-	h     Replier
-	timer Timer
+	e  *End
+	id uint64
+	h  Replier
+	// settled: the reply came or the connection closed; the timeout
+	// event, still queued, then does nothing (a stopped timer).
+	settled bool
 }
 
 // Replier is told a call's outcome once: the reply, ErrTimeout or
@@ -98,9 +101,10 @@ type replyFunc func(Message, error)
 func (f replyFunc) OnReply(msg Message, err error) { f(msg, err) }
 
 // run is the call's timeout: unless the reply came first, the call fails.
+// Like a process timer it does nothing once its process is dead.
 func (pc *PendingCall) run() {
 	e, id := pc.e, pc.id
-	if e.pending[id] != pc {
+	if pc.settled || !e.proc.Alive() || e.pending[id] != pc {
 		return
 	}
 	delete(e.pending, id)
@@ -198,9 +202,9 @@ func (e *End) CallInto(msg Message, timeout time.Duration, pc *PendingCall, h Re
 		e.pending = map[uint64]*PendingCall{}
 	}
 	e.pending[id] = pc
-	// The timeout is an unnamed one-shot After, as Process.After makes it.
-	pc.timer = Timer{p: e.proc, h: pc, once: true}
-	e.proc.arm(&pc.timer, timeout)
+	// The timeout is scheduled as Process.After would (the process is
+	// alive: checked above), drawing one seq.
+	e.proc.w.scheduleRunner(e.proc.w.now.Add(timeout), pc)
 	e.write(packet{kind: pkRequest, id: id, msg: msg})
 }
 
@@ -268,7 +272,7 @@ func (e *End) finish(why CloseReason, notify bool) {
 		e.pending = nil
 		for _, id := range ids {
 			pc := pend[id]
-			pc.timer.Stop()
+			pc.settled = true
 			pc.h.OnReply(nil, ErrClosed)
 		}
 	}
@@ -312,7 +316,7 @@ func (e *End) receive(pk packet) {
 			return // already timed out: the late reply is dropped
 		}
 		delete(e.pending, pk.id)
-		pc.timer.Stop()
+		pc.settled = true
 		pc.h.OnReply(pk.msg, nil)
 	default:
 		if e.onMessage != nil {
