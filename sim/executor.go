@@ -115,31 +115,63 @@ func (e *Executor) ScheduleWithFixedDelay(label string, initial, delay time.Dura
 
 func (e *Executor) schedule(label string, initial, period time.Duration, fixedRate bool, task func(done func())) {
 	p := e.p
-	next := p.w.now.Add(initial)
-	var arm func()
-	arm = func() {
-		d := next.Sub(p.w.now)
-		if d < 0 {
-			d = 0
-		}
-		p.After(d, label, func() {
-			e.Submit(label, func(done func()) {
-				finished := false
-				task(func() {
-					if finished {
-						return // done is once; a second call must not re-arm
-					}
-					finished = true
-					done()
-					if fixedRate {
-						next = next.Add(period)
-					} else {
-						next = p.w.now.Add(period)
-					}
-					arm()
-				})
-			})
-		})
+	t := &periodic{e: e, label: label, period: period, fixedRate: fixedRate, task: task, next: p.w.now.Add(initial)}
+	t.timer = Timer{p: p, name: label, h: t} // re-armed, like Every's series
+	t.startFn = t.start
+	t.arm()
+}
+
+// periodic is one ScheduleAtFixedRate or ScheduleWithFixedDelay task. Its
+// state is one object that reuses one timer (named by the label, as an
+// After would be) and one Submit task for every run, so a run allocates
+// only the done it hands the task. Runs are sequential: the next is armed
+// when a run calls done.
+type periodic struct {
+	e         *Executor
+	label     string
+	period    time.Duration
+	fixedRate bool
+	task      func(done func())
+	next      Time
+	timer     Timer
+	startFn   func(done func()) // t.start, made once
+	runs      uint64            // runs started
+	finished  uint64            // runs whose done was called
+}
+
+// arm sets the timer for the next run (at once if it is late).
+func (t *periodic) arm() {
+	p := t.e.p
+	d := t.next.Sub(p.w.now)
+	if d < 0 {
+		d = 0
 	}
-	arm()
+	p.arm(&t.timer, d)
+}
+
+// run is the timer's firing: the task is queued on the executor.
+func (t *periodic) run() { t.e.Submit(t.label, t.startFn) }
+
+// start runs the task on a thread.
+func (t *periodic) start(done func()) {
+	t.runs++
+	run := t.runs
+	t.task(func() { t.finish(run, done) })
+}
+
+// finish is a run's done: the first call frees the thread and arms the
+// next run; later calls are ignored (done is once, a second must not
+// re-arm).
+func (t *periodic) finish(run uint64, done func()) {
+	if run <= t.finished {
+		return
+	}
+	t.finished = run
+	done()
+	if t.fixedRate {
+		t.next = t.next.Add(t.period)
+	} else {
+		t.next = t.e.p.w.now.Add(t.period)
+	}
+	t.arm()
 }
