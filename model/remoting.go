@@ -122,40 +122,8 @@ func (c *RemotingClient) ChannelActive(addr string) bool {
 // with the response or a *RemotingError. The time spent connecting counts
 // against timeout.
 func (c *RemotingClient) InvokeSync(addr string, req *Request, timeout time.Duration, cb func(*Response, error)) {
-	begin := c.p.Now()
-	c.getAndCreateChannel(addr, timeout, func(key string, end *sim.End, connErr error) {
-		if end == nil || !end.Active() {
-			c.closeChannel(key, end)
-			if connErr == nil {
-				connErr = errConnect(key)
-			}
-			cb(nil, connErr)
-			return
-		}
-		cost := c.p.Now().Sub(begin)
-		if timeout.Milliseconds() < cost.Milliseconds() {
-			cb(nil, errInvokeSyncCallTimeout())
-			return
-		}
-		left := timeout - cost
-		deadline := c.p.Now().Add(left)
-		end.Call(req, left, func(m sim.Message, err error) {
-			switch {
-			case err == nil:
-				cb(m.(*Response), nil)
-			case err == sim.ErrTimeout:
-				if c.cfg.ClientCloseSocketIfTimeout {
-					c.closeChannel(key, end)
-				}
-				cb(nil, errTimeoutWait(key, left))
-			case end.CloseReason() == sim.CloseByPeer:
-				c.waitOutFIN(deadline, func() { cb(nil, errTimeoutWait(key, left)) })
-			default:
-				c.closeChannel(key, end)
-				cb(nil, errSendRequest(key))
-			}
-		})
-	})
+	inv := &invocation{c: c, req: req, timeout: timeout, begin: c.p.Now(), cb: cb}
+	c.invoke(addr, inv)
 }
 
 // waitOutFIN delivers a call's outcome at its deadline when the peer
@@ -178,63 +146,150 @@ func (c *RemotingClient) waitOutFIN(deadline sim.Time, fn func()) {
 // response-table scan, so it fires ResponseTableScanInterval (1 s grace)
 // after the budget (NettyRemotingAbstract.scanResponseTable).
 func (c *RemotingClient) InvokeAsync(addr string, req *Request, timeout time.Duration, sent func(error), cb func(*Response, error)) {
-	begin := c.p.Now()
-	c.getAndCreateChannel(addr, timeout, func(key string, end *sim.End, connErr error) {
-		if end == nil || !end.Active() {
+	inv := &invocation{c: c, req: req, timeout: timeout, begin: c.p.Now(), async: true, sent: sent, cb: cb}
+	c.invoke(addr, inv)
+}
+
+// invocation is one InvokeSync or InvokeAsync: the state its steps share,
+// in one object that is both the continuation once the channel is there
+// and the sim call's Replier and PendingCall, so that the common case (the
+// channel is open) allocates it alone instead of three closures and the
+// call's record.
+type invocation struct {
+	c       *RemotingClient
+	req     *Request
+	timeout time.Duration
+	begin   sim.Time
+	async   bool
+	sent    func(error) // InvokeAsync's
+	cb      func(*Response, error)
+	// Set once the request is written:
+	key      string
+	end      *sim.End
+	left     time.Duration
+	deadline sim.Time
+	// call is the kernel's record of the request, in this same object.
+	call sim.PendingCall
+}
+
+// invoke gets the channel for inv: at once when it is open, which is what
+// getAndCreateChannel would do (with no closure), else through it.
+func (c *RemotingClient) invoke(addr string, inv *invocation) {
+	if key, end := c.openChannel(addr); end != nil {
+		inv.onChannel(key, end, nil)
+		return
+	}
+	c.getAndCreateChannel(addr, inv.timeout, inv.onChannel)
+}
+
+// onChannel writes the request on the channel getAndCreateChannel found.
+func (inv *invocation) onChannel(key string, end *sim.End, connErr error) {
+	c := inv.c
+	if end == nil || !end.Active() {
+		c.closeChannel(key, end)
+		if connErr == nil {
+			connErr = errConnect(key)
+		}
+		if inv.async {
+			inv.sent(connErr)
+		} else {
+			inv.cb(nil, connErr)
+		}
+		return
+	}
+	cost := c.p.Now().Sub(inv.begin)
+	if inv.timeout.Milliseconds() < cost.Milliseconds() {
+		if inv.async {
+			inv.sent(&RemotingError{Class: RemotingTooMuchRequestException, Msg: "invokeAsync call timeout"})
+		} else {
+			inv.cb(nil, errInvokeSyncCallTimeout())
+		}
+		return
+	}
+	inv.key, inv.end = key, end
+	inv.left = inv.timeout - cost
+	if !inv.async {
+		inv.deadline = c.p.Now().Add(inv.left)
+		end.CallInto(inv.req, inv.left, &inv.call, inv)
+		return
+	}
+	grace := c.cfg.ResponseTableScanInterval
+	if c.NoScanGrace {
+		grace = 0
+	}
+	inv.sent(nil)
+	inv.deadline = c.p.Now().Add(inv.left + grace)
+	end.CallInto(inv.req, inv.left+grace, &inv.call, inv)
+}
+
+// OnReply is the call's outcome. A sync call closes its channel on a send
+// failure (and on timeout with clientCloseSocketIfTimeout); an async one
+// leaves it.
+func (inv *invocation) OnReply(m sim.Message, err error) {
+	c, key, end := inv.c, inv.key, inv.end
+	switch {
+	case err == nil:
+		inv.cb(m.(*Response), nil)
+	case err == sim.ErrTimeout:
+		if !inv.async && c.cfg.ClientCloseSocketIfTimeout {
 			c.closeChannel(key, end)
-			if connErr == nil {
-				connErr = errConnect(key)
-			}
-			sent(connErr)
-			return
 		}
-		cost := c.p.Now().Sub(begin)
-		if timeout.Milliseconds() < cost.Milliseconds() {
-			sent(&RemotingError{Class: RemotingTooMuchRequestException, Msg: "invokeAsync call timeout"})
-			return
+		inv.cb(nil, errTimeoutWait(key, inv.left))
+	case end.CloseReason() == sim.CloseByPeer:
+		c.waitOutFIN(inv.deadline, func() { inv.cb(nil, errTimeoutWait(key, inv.left)) })
+	default:
+		if !inv.async {
+			c.closeChannel(key, end)
 		}
-		left := timeout - cost
-		grace := c.cfg.ResponseTableScanInterval
-		if c.NoScanGrace {
-			grace = 0
-		}
-		sent(nil)
-		deadline := c.p.Now().Add(left + grace)
-		end.Call(req, left+grace, func(m sim.Message, err error) {
-			switch {
-			case err == nil:
-				cb(m.(*Response), nil)
-			case err == sim.ErrTimeout:
-				cb(nil, errTimeoutWait(key, left))
-			case end.CloseReason() == sim.CloseByPeer:
-				c.waitOutFIN(deadline, func() { cb(nil, errTimeoutWait(key, left)) })
-			default:
-				cb(nil, errSendRequest(key))
-			}
-		})
-	})
+		inv.cb(nil, errSendRequest(key))
+	}
 }
 
 // InvokeOneway writes req to addr without waiting; cb (may be nil) gets
 // nil once written locally or the connect/send error.
 func (c *RemotingClient) InvokeOneway(addr string, req *Request, cb func(error)) {
+	if key, end := c.openChannel(addr); end != nil {
+		c.oneway(key, end, nil, req, cb) // what getAndCreateChannel does, with no closure
+		return
+	}
 	c.getAndCreateChannel(addr, 0, func(key string, end *sim.End, connErr error) {
-		var err error
-		switch {
-		case end == nil || !end.Active():
-			c.closeChannel(key, end)
-			err = connErr
-			if err == nil {
-				err = errConnect(key)
-			}
-		case end.Send(req) != nil:
-			c.closeChannel(key, end)
-			err = errSendRequest(key)
-		}
-		if cb != nil {
-			cb(err)
-		}
+		c.oneway(key, end, connErr, req, cb)
 	})
+}
+
+// oneway writes req on the channel getAndCreateChannel found.
+func (c *RemotingClient) oneway(key string, end *sim.End, connErr error, req *Request, cb func(error)) {
+	var err error
+	switch {
+	case end == nil || !end.Active():
+		c.closeChannel(key, end)
+		err = connErr
+		if err == nil {
+			err = errConnect(key)
+		}
+	case end.Send(req) != nil:
+		c.closeChannel(key, end)
+		err = errSendRequest(key)
+	}
+	if cb != nil {
+		cb(err)
+	}
+}
+
+// openChannel is the channel getAndCreateChannel would hand over at once
+// (nil if it would connect or choose a nameserver): addr's open channel,
+// or for "" the chosen nameserver's.
+func (c *RemotingClient) openChannel(addr string) (key string, end *sim.End) {
+	if addr == "" {
+		addr = c.nsChosen
+		if addr == "" {
+			return "", nil
+		}
+	}
+	if cw := c.channels[addr]; cw != nil && cw.end != nil && cw.end.Active() {
+		return addr, cw.end
+	}
+	return "", nil
 }
 
 // getAndCreateChannel finds or connects the channel for a call whose

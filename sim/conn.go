@@ -65,7 +65,7 @@ type End struct {
 	rstInFlight bool
 	why         CloseReason
 	nextID      uint64
-	pending     map[uint64]*pendingCall
+	pending     map[uint64]*PendingCall
 	lastRead    Time
 	lastWrite   Time
 	onMessage   func(*Inbound)
@@ -73,9 +73,47 @@ type End struct {
 	Attachment  any
 }
 
-type pendingCall struct {
-	cb    func(Message, error)
-	timer *Timer
+// PendingCall is a call waiting for its reply. It is its own timeout
+// event (a one-shot timer of the calling process, cancelled by settling),
+// so a Call allocates one small object, not a record, a timer and two
+// closures. A caller that allocates an object per call anyway can embed a
+// zero PendingCall in it and pass it to CallInto, so that the call
+// allocates nothing of its own.
+type PendingCall struct {
+	e  *End
+	id uint64
+	h  Replier
+	// settled: the reply came or the connection closed; the timeout
+	// event, still queued, then does nothing (a stopped timer).
+	settled bool
+}
+
+// Replier is told a call's outcome once: the reply, ErrTimeout or
+// ErrClosed. CallInto takes one instead of Call's func, so that a
+// caller whose call state is already an object needs no closure for it.
+type Replier interface {
+	OnReply(msg Message, err error)
+}
+
+// replyFunc is Call's func as a Replier (stored in the interface as is).
+type replyFunc func(Message, error)
+
+func (f replyFunc) OnReply(msg Message, err error) { f(msg, err) }
+
+// run is the call's timeout: unless the reply came first, the call fails.
+// Like a process timer it does nothing once its process is dead.
+func (pc *PendingCall) run() {
+	e, id := pc.e, pc.id
+	if pc.settled || !e.proc.Alive() || e.pending[id] != pc {
+		return
+	}
+	delete(e.pending, id)
+	w := e.proc.w
+	b := e.traceConn(w.tr.begin(w.now, "timeout", e.proc.name), " -> ")
+	b = append(b, " req#"...)
+	b = strconv.AppendUint(b, id, 10)
+	w.tr.end(b)
+	pc.h.OnReply(nil, ErrTimeout)
 }
 
 // Inbound is a delivered message; a request is answered with Reply.
@@ -143,29 +181,30 @@ func (e *End) Send(msg Message) error {
 // Call sends a request and calls cb once with the reply, ErrTimeout after
 // timeout, or ErrClosed when the connection closes first.
 func (e *End) Call(msg Message, timeout time.Duration, cb func(Message, error)) {
+	e.CallInto(msg, timeout, nil, replyFunc(cb))
+}
+
+// CallInto is Call with the outcome told to h. pc is nil, or the caller's
+// own zero PendingCall (embedded in its per-call object), which must not
+// be used for another call.
+func (e *End) CallInto(msg Message, timeout time.Duration, pc *PendingCall, h Replier) {
 	if e.closed || !e.proc.Alive() {
-		cb(nil, ErrClosed)
+		h.OnReply(nil, ErrClosed)
 		return
 	}
 	e.nextID++
 	id := e.nextID
-	pc := &pendingCall{cb: cb}
+	if pc == nil {
+		pc = &PendingCall{}
+	}
+	*pc = PendingCall{e: e, id: id, h: h}
 	if e.pending == nil {
-		e.pending = map[uint64]*pendingCall{}
+		e.pending = map[uint64]*PendingCall{}
 	}
 	e.pending[id] = pc
-	pc.timer = e.proc.After(timeout, "", func() {
-		if e.pending[id] != pc {
-			return
-		}
-		delete(e.pending, id)
-		w := e.proc.w
-		b := e.traceConn(w.tr.begin(w.now, "timeout", e.proc.name), " -> ")
-		b = append(b, " req#"...)
-		b = strconv.AppendUint(b, id, 10)
-		w.tr.end(b)
-		cb(nil, ErrTimeout)
-	})
+	// The timeout is scheduled as Process.After would (the process is
+	// alive: checked above), drawing one seq.
+	e.proc.w.scheduleRunner(e.proc.w.now.Add(timeout), pc)
 	e.write(packet{kind: pkRequest, id: id, msg: msg})
 }
 
@@ -233,8 +272,8 @@ func (e *End) finish(why CloseReason, notify bool) {
 		e.pending = nil
 		for _, id := range ids {
 			pc := pend[id]
-			pc.timer.Stop()
-			pc.cb(nil, ErrClosed)
+			pc.settled = true
+			pc.h.OnReply(nil, ErrClosed)
 		}
 	}
 	if e.onClose != nil {
@@ -277,8 +316,8 @@ func (e *End) receive(pk packet) {
 			return // already timed out: the late reply is dropped
 		}
 		delete(e.pending, pk.id)
-		pc.timer.Stop()
-		pc.cb(pk.msg, nil)
+		pc.settled = true
+		pc.h.OnReply(pk.msg, nil)
 	default:
 		if e.onMessage != nil {
 			e.onMessage(&Inbound{End: e, Msg: pk.msg, id: pk.id, request: pk.kind == pkRequest})

@@ -63,28 +63,50 @@ func (d *Disk) powerLoss(now Time) {
 	}
 }
 
-// Log is an append-only file of records.
+// Log is an append-only file of records. Records are kept in chunks of
+// logChunk (all full but the last), so a long log, a broker's commit log,
+// is never copied as it grows: a single slice copied every record at each
+// doubling, ~7 % of BrokerStore's allocated bytes.
 type Log struct {
-	recs   []any
+	chunks [][]any
+	n      int
 	synced int
 }
 
+// logChunk is the records per chunk: the first grows by append up to it,
+// later ones are made whole, so a short log stays small.
+const logChunk = 1024
+
 // Append writes a record (to the page cache) and returns its index.
-func (l *Log) Append(rec any) int { l.recs = append(l.recs, rec); return len(l.recs) - 1 }
+func (l *Log) Append(rec any) int {
+	last := len(l.chunks) - 1
+	if last < 0 || len(l.chunks[last]) == logChunk {
+		var c []any
+		if last >= 0 {
+			c = make([]any, 0, logChunk)
+		}
+		l.chunks = append(l.chunks, c)
+		last++
+	}
+	l.chunks[last] = append(l.chunks[last], rec)
+	l.n++
+	return l.n - 1
+}
 
 // Len is the number of records written.
-func (l *Log) Len() int { return len(l.recs) }
+func (l *Log) Len() int { return l.n }
 
-// At returns record i.
-func (l *Log) At(i int) any { return l.recs[i] }
+// At returns record i (out of range panics, as a slice index does: chunks
+// before the last are full and the last holds exactly the rest).
+func (l *Log) At(i int) any { return l.chunks[uint(i)/logChunk][uint(i)%logChunk] }
 
 // Sync makes every written record durable.
-func (l *Log) Sync() { l.synced = len(l.recs) }
+func (l *Log) Sync() { l.synced = l.n }
 
 // SyncTo makes the first n records durable.
 func (l *Log) SyncTo(n int) {
-	if n > len(l.recs) {
-		n = len(l.recs)
+	if n > l.n {
+		n = l.n
 	}
 	if n > l.synced {
 		l.synced = n
@@ -94,9 +116,21 @@ func (l *Log) SyncTo(n int) {
 // Synced is the number of durable records.
 func (l *Log) Synced() int { return l.synced }
 
+// powerLoss drops the records past the synced prefix.
 func (l *Log) powerLoss() {
-	clear(l.recs[l.synced:])
-	l.recs = l.recs[:l.synced]
+	for l.n > l.synced {
+		last := len(l.chunks) - 1
+		c := l.chunks[last]
+		keep := max(0, l.synced-last*logChunk)
+		clear(c[keep:])
+		l.n -= len(c) - keep
+		if keep == 0 {
+			l.chunks[last] = nil
+			l.chunks = l.chunks[:last]
+		} else {
+			l.chunks[last] = c[:keep]
+		}
+	}
 }
 
 // Blob is a file rewritten whole (a JSON config or offsets file). Each Write

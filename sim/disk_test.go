@@ -106,3 +106,30 @@ func TestDisk_BlobRewrittenOftenKeepsAnExpiredVersion(t *testing.T) {
 		t.Fatalf("after sync and power-off the blob reads %v, want the synced 100", b.Read())
 	}
 }
+
+// TestLog_ChunksKeepIndexesAcrossPowerLoss: a log longer than a chunk
+// keeps every record at its index, and a power loss truncating inside a
+// chunk or at a chunk boundary leaves exactly the synced prefix.
+func TestLog_ChunksKeepIndexesAcrossPowerLoss(t *testing.T) {
+	for _, synced := range []int{0, 1, logChunk - 1, logChunk, logChunk + 1, 2*logChunk + 7} {
+		l := &Log{}
+		for i := 0; i < 3*logChunk+5; i++ {
+			if got := l.Append(i); got != i {
+				t.Fatalf("Append %d returned %d", i, got)
+			}
+		}
+		l.SyncTo(synced)
+		l.powerLoss()
+		if l.Len() != synced {
+			t.Fatalf("synced %d: Len %d after power loss", synced, l.Len())
+		}
+		for i := 0; i < logChunk+3; i++ {
+			l.Append(synced + i)
+		}
+		for i := 0; i < l.Len(); i++ {
+			if l.At(i).(int) != i {
+				t.Fatalf("synced %d: At(%d) = %v", synced, i, l.At(i))
+			}
+		}
+	}
+}

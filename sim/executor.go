@@ -14,6 +14,11 @@ type Executor struct {
 	q        []job
 	head     int
 	draining bool
+	// running holds the serial of each task that holds a thread (at most
+	// threads of them): a task's done finds and removes its serial, so
+	// done is one closure over values, not a closure and a heap flag.
+	running []uint64
+	serial  uint64
 }
 
 type job struct {
@@ -44,6 +49,13 @@ func (e *Executor) Submit(label string, task func(done func())) {
 	if !e.p.Alive() {
 		return
 	}
+	if len(e.q) == cap(e.q) && e.head > 0 {
+		// Full, with started jobs at the front: a queue that never
+		// empties reuses that room instead of growing.
+		k := copy(e.q, e.q[e.head:])
+		clear(e.q[k:])
+		e.q, e.head = e.q[:k], 0
+	}
 	e.q = append(e.q, job{label: label, task: task})
 	e.drain()
 }
@@ -61,17 +73,30 @@ func (e *Executor) drain() {
 			e.q, e.head = e.q[:0], 0
 		}
 		e.busy++
-		finished := false
-		j.task(func() {
-			if finished || !e.p.Alive() {
-				return
-			}
-			finished = true
-			e.busy--
-			e.drain()
-		})
+		e.serial++
+		serial := e.serial
+		e.running = append(e.running, serial)
+		j.task(func() { e.finish(serial) })
 	}
 	e.draining = false
+}
+
+// finish is a task's done: the first call on a living process frees the
+// thread and runs the queue; later calls are ignored.
+func (e *Executor) finish(serial uint64) {
+	if !e.p.Alive() {
+		return
+	}
+	i := 0
+	for i < len(e.running) && e.running[i] != serial {
+		i++
+	}
+	if i == len(e.running) {
+		return // done already called
+	}
+	e.running = append(e.running[:i], e.running[i+1:]...)
+	e.busy--
+	e.drain()
 }
 
 // ScheduleAtFixedRate runs task first after initial, then with period
@@ -90,31 +115,63 @@ func (e *Executor) ScheduleWithFixedDelay(label string, initial, delay time.Dura
 
 func (e *Executor) schedule(label string, initial, period time.Duration, fixedRate bool, task func(done func())) {
 	p := e.p
-	next := p.w.now.Add(initial)
-	var arm func()
-	arm = func() {
-		d := next.Sub(p.w.now)
-		if d < 0 {
-			d = 0
-		}
-		p.After(d, label, func() {
-			e.Submit(label, func(done func()) {
-				finished := false
-				task(func() {
-					if finished {
-						return // done is once; a second call must not re-arm
-					}
-					finished = true
-					done()
-					if fixedRate {
-						next = next.Add(period)
-					} else {
-						next = p.w.now.Add(period)
-					}
-					arm()
-				})
-			})
-		})
+	t := &periodic{e: e, label: label, period: period, fixedRate: fixedRate, task: task, next: p.w.now.Add(initial)}
+	t.timer = Timer{p: p, name: label, h: t} // re-armed, like Every's series
+	t.startFn = t.start
+	t.arm()
+}
+
+// periodic is one ScheduleAtFixedRate or ScheduleWithFixedDelay task. Its
+// state is one object that reuses one timer (named by the label, as an
+// After would be) and one Submit task for every run, so a run allocates
+// only the done it hands the task. Runs are sequential: the next is armed
+// when a run calls done.
+type periodic struct {
+	e         *Executor
+	label     string
+	period    time.Duration
+	fixedRate bool
+	task      func(done func())
+	next      Time
+	timer     Timer
+	startFn   func(done func()) // t.start, made once
+	runs      uint64            // runs started
+	finished  uint64            // runs whose done was called
+}
+
+// arm sets the timer for the next run (at once if it is late).
+func (t *periodic) arm() {
+	p := t.e.p
+	d := t.next.Sub(p.w.now)
+	if d < 0 {
+		d = 0
 	}
-	arm()
+	p.arm(&t.timer, d)
+}
+
+// run is the timer's firing: the task is queued on the executor.
+func (t *periodic) run() { t.e.Submit(t.label, t.startFn) }
+
+// start runs the task on a thread.
+func (t *periodic) start(done func()) {
+	t.runs++
+	run := t.runs
+	t.task(func() { t.finish(run, done) })
+}
+
+// finish is a run's done: the first call frees the thread and arms the
+// next run; later calls are ignored (done is once, a second must not
+// re-arm).
+func (t *periodic) finish(run uint64, done func()) {
+	if run <= t.finished {
+		return
+	}
+	t.finished = run
+	done()
+	if t.fixedRate {
+		t.next = t.next.Add(t.period)
+	} else {
+		t.next = t.e.p.w.now.Add(t.period)
+	}
+	t.arm()
 }

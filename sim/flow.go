@@ -35,15 +35,15 @@ type flow struct {
 	// after a power cycle its socket buffers are gone, so nothing queued
 	// in the old boot is ever delivered.
 	boot int
-	// arriveFn is the arrival event, made once rather than per packet.
-	arriveFn func()
 }
 
 func (f *flow) init(from *End) {
 	*f = flow{from: from, to: from.peer, stalledSince: Never, boot: from.proc.host.powerEpoch}
-	n := from.proc.w.net
-	f.arriveFn = func() { f.arrive(n) }
 }
+
+// run is the head packet's arrival event: the flow is its own runner, so
+// arming it allocates nothing.
+func (f *flow) run() { f.arrive(f.from.proc.w.net) }
 
 func (f *flow) isStalled() bool { return f.stalledSince != Never }
 
@@ -51,6 +51,13 @@ func (f *flow) len() int { return len(f.q) - f.head }
 
 func (f *flow) push(n *Network, pk packet) {
 	pk.at = n.w.now.Add(n.delay(f.from.proc.host, f.to.proc.host))
+	if len(f.q) == cap(f.q) && f.head > 0 {
+		// Full, with delivered packets at the front: a flow that never
+		// drains (a steady stream) reuses that room instead of growing.
+		k := copy(f.q, f.q[f.head:])
+		clear(f.q[k:])
+		f.q, f.head = f.q[:k], 0
+	}
 	f.q = append(f.q, pk)
 	if !f.scheduled && !f.isStalled() {
 		f.arm(n, pk.at)
@@ -59,7 +66,7 @@ func (f *flow) push(n *Network, pk packet) {
 
 func (f *flow) arm(n *Network, at Time) {
 	f.scheduled = true
-	n.w.schedule(at, f.arriveFn)
+	n.w.scheduleRunner(at, f)
 }
 
 // resume restarts a stalled flow whose path opened: the held data is

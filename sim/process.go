@@ -129,8 +129,15 @@ func (p *Process) die(st ProcState, closeConns bool) {
 	}
 }
 
-// Timer is a one-shot timer owned by a process.
+// Timer is a one-shot timer owned by a process. It is its own event (a
+// runner), so arming it allocates nothing beyond the Timer itself.
 type Timer struct {
+	p    *Process
+	name string
+	// h is what a firing runs: the After func, or the kernel object the
+	// timer belongs to (a pending call's timeout), without a closure.
+	h       runner
+	once    bool
 	stopped bool
 	fired   bool
 }
@@ -147,45 +154,48 @@ func (t *Timer) Stop() bool {
 // After runs fn after d unless the timer is stopped or the process dies.
 // name appears in the trace line of the firing ("" for no line).
 func (p *Process) After(d time.Duration, name string, fn func()) *Timer {
-	t := &Timer{}
-	p.arm(t, d, name, true, fn)
+	t := &Timer{p: p, name: name, h: funcRunner(fn), once: true}
+	p.arm(t, d)
 	return t
 }
 
 // arm schedules one firing of t. A one-shot timer is marked fired; a series
 // (Every) reuses t for every firing, so stopping it cancels the next firing
 // before it runs or writes its trace line.
-func (p *Process) arm(t *Timer, d time.Duration, name string, once bool, fn func()) {
+func (p *Process) arm(t *Timer, d time.Duration) {
 	if !p.Alive() {
 		t.stopped = true
 		return
 	}
-	p.w.schedule(p.w.now.Add(d), func() {
-		if t.stopped || !p.Alive() {
-			return
-		}
-		if once {
-			t.fired = true
-		}
-		if name != "" {
-			b := p.w.tr.begin(p.w.now, "timer", p.name)
-			p.w.tr.end(append(append(b, ' '), name...))
-		}
-		fn()
-	})
+	p.w.scheduleRunner(p.w.now.Add(d), t)
+}
+
+// run is one firing of the timer.
+func (t *Timer) run() {
+	p := t.p
+	if t.stopped || !p.Alive() {
+		return
+	}
+	if t.once {
+		t.fired = true
+	}
+	if t.name != "" {
+		b := p.w.tr.begin(p.w.now, "timer", p.name)
+		p.w.tr.end(append(append(b, ' '), t.name...))
+	}
+	t.h.run()
 }
 
 // Every runs fn at start+k·period for k ≥ 0 (fixed rate) while the process
 // lives; it returns a Timer whose Stop ends the series.
 func (p *Process) Every(initial, period time.Duration, name string, fn func()) *Timer {
-	series := &Timer{}
+	series := &Timer{p: p, name: name}
 	next := p.w.now.Add(initial)
-	var tick func()
-	tick = func() {
+	series.h = funcRunner(func() {
 		fn()
 		next = next.Add(period)
-		p.arm(series, next.Sub(p.w.now), name, false, tick)
-	}
-	p.arm(series, initial, name, false, tick)
+		p.arm(series, next.Sub(p.w.now))
+	})
+	p.arm(series, initial)
 	return series
 }

@@ -1,15 +1,33 @@
 package sim
 
-// event is one entry of the event queue. fn runs when the event fires.
+// event is one entry of the event queue. r runs when the event fires.
 type event struct {
 	at  Time
 	seq uint64
-	fn  func()
+	r   runner
 }
 
-// eventQueue is a binary min-heap ordered by (at, seq). It is typed (no
-// container/heap interface calls) because it is the kernel's hot path.
+// runner is what an event runs. A plain func is wrapped as a funcRunner,
+// which costs nothing (a func value is one pointer, stored in the
+// interface as it is); kernel objects that fire themselves (a Timer) are
+// their own runner, so scheduling one allocates no closure.
+type runner interface{ run() }
+
+// funcRunner runs a func as an event.
+type funcRunner func()
+
+func (f funcRunner) run() { f() }
+
+// eventQueue is a 4-ary min-heap ordered by (at, seq). It is typed (no
+// container/heap interface calls) because it is the kernel's hot path; a
+// 4-ary heap is half as deep as a binary one, and both sifts move a hole
+// and write the moving event once, so an event is copied fewer times.
+// (at, seq) is unique, so the pop order does not depend on the heap's
+// shape.
 type eventQueue struct{ h []event }
+
+// arity is the heap's fan-out.
+const arity = 4
 
 func (q *eventQueue) Len() int { return len(q.h) }
 
@@ -22,41 +40,49 @@ func less(a, b *event) bool {
 
 func (q *eventQueue) push(e event) {
 	q.h = append(q.h, e)
-	i := len(q.h) - 1
+	h := q.h
+	i := len(h) - 1
 	for i > 0 {
-		p := (i - 1) / 2
-		if !less(&q.h[i], &q.h[p]) {
+		p := (i - 1) / arity
+		if !less(&e, &h[p]) {
 			break
 		}
-		q.h[i], q.h[p] = q.h[p], q.h[i]
+		h[i] = h[p]
 		i = p
 	}
+	h[i] = e
 }
 
 func (q *eventQueue) pop() event {
 	h := q.h
 	top := h[0]
 	n := len(h) - 1
-	h[0] = h[n]
+	last := h[n]
 	h[n] = event{}
 	h = h[:n]
+	q.h = h
+	if n == 0 {
+		return top
+	}
 	i := 0
 	for {
-		l := 2*i + 1
-		if l >= n {
+		c := arity*i + 1
+		if c >= n {
 			break
 		}
-		m := l
-		if r := l + 1; r < n && less(&h[r], &h[l]) {
-			m = r
+		m := c
+		for j := c + 1; j < c+arity && j < n; j++ {
+			if less(&h[j], &h[m]) {
+				m = j
+			}
 		}
-		if !less(&h[m], &h[i]) {
+		if !less(&h[m], &last) {
 			break
 		}
-		h[i], h[m] = h[m], h[i]
+		h[i] = h[m]
 		i = m
 	}
-	q.h = h
+	h[i] = last
 	return top
 }
 

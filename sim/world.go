@@ -111,12 +111,15 @@ func (w *World) At(t Time, fn func()) { w.schedule(t, fn) }
 
 // schedule queues fn at t, clamped to now: every event goes through here,
 // so no caller (a negative delay or timeout) can move the clock backwards.
-func (w *World) schedule(t Time, fn func()) {
+func (w *World) schedule(t Time, fn func()) { w.scheduleRunner(t, funcRunner(fn)) }
+
+// scheduleRunner is schedule for a runner: both draw one seq per event.
+func (w *World) scheduleRunner(t Time, r runner) {
 	if t < w.now {
 		t = w.now
 	}
 	w.seq++
-	w.q.push(event{at: t, seq: w.seq, fn: fn})
+	w.q.push(event{at: t, seq: w.seq, r: r})
 }
 
 // Step executes the next event. It returns false, setting Outcome, when the
@@ -141,7 +144,7 @@ func (w *World) Step() bool {
 	e := w.q.pop()
 	w.now = e.at
 	w.events++
-	e.fn()
+	e.r.run()
 	return true
 }
 

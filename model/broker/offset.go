@@ -17,8 +17,11 @@ const ConsumerOffsetPath = "store/config/consumerOffset.json"
 type ConsumerOffsetManager struct {
 	b     *Broker
 	table map[string]map[int]int64
-	// keys memoises "topic@group" (a commit rides on nearly every pull).
-	keys map[[2]string]string
+	// queues memoises table["topic@group"] by (topic, group): a commit
+	// rides on nearly every pull, and this finds its queue map with one
+	// lookup without building the key. putAll replaces table's maps, so
+	// it clears the memo.
+	queues map[[2]string]map[int]int64
 	// snap is the last snapshot, nil once the table changed since: the
 	// table is persisted every 5 s and read by each slave every 10 s, and
 	// between commits that move an offset it is the same. Every reader
@@ -28,7 +31,7 @@ type ConsumerOffsetManager struct {
 }
 
 func newConsumerOffsetManager(b *Broker) *ConsumerOffsetManager {
-	m := &ConsumerOffsetManager{b: b, table: map[string]map[int]int64{}, keys: map[[2]string]string{}}
+	m := &ConsumerOffsetManager{b: b, table: map[string]map[int]int64{}, queues: map[[2]string]map[int]int64{}}
 	saved, _ := b.p.Host().Disk().Blob(ConsumerOffsetPath).Read().(map[string]map[int]int64)
 	m.putAll(saved)
 	return m
@@ -37,15 +40,16 @@ func newConsumerOffsetManager(b *Broker) *ConsumerOffsetManager {
 func offsetKey(topic, group string) string { return topic + "@" + group }
 
 func (m *ConsumerOffsetManager) commitOffset(group, topic string, queueID int, offset int64) {
-	key, ok := m.keys[[2]string{topic, group}]
-	if !ok {
-		key = offsetKey(topic, group)
-		m.keys[[2]string{topic, group}] = key
-	}
-	t := m.table[key]
+	k := [2]string{topic, group}
+	t := m.queues[k]
 	if t == nil {
-		t = map[int]int64{}
-		m.table[key] = t
+		key := offsetKey(topic, group)
+		t = m.table[key]
+		if t == nil {
+			t = map[int]int64{}
+			m.table[key] = t
+		}
+		m.queues[k] = t
 	}
 	if old, ok := t[queueID]; !ok || old != offset {
 		t[queueID] = offset
@@ -62,6 +66,7 @@ func (m *ConsumerOffsetManager) queryOffset(group, topic string, queueID int) (i
 // putAll copies a table in (SlaveSynchronize: master values win, §2.4).
 func (m *ConsumerOffsetManager) putAll(t map[string]map[int]int64) {
 	m.snap = nil
+	clear(m.queues)
 	for k, q := range t {
 		cp := make(map[int]int64, len(q))
 		for id, off := range q {

@@ -9,7 +9,7 @@ import (
 // and a later commit never changes a snapshot already handed out (the
 // disk blob and the slaves hold them).
 func TestOffsetSnapshotShared(t *testing.T) {
-	m := &ConsumerOffsetManager{table: map[string]map[int]int64{}, keys: map[[2]string]string{}}
+	m := &ConsumerOffsetManager{table: map[string]map[int]int64{}, queues: map[[2]string]map[int]int64{}}
 	m.commitOffset("g", "T", 0, 5)
 	a := m.snapshot()
 	m.commitOffset("g", "T", 0, 5) // the same offset: nothing moved
@@ -31,5 +31,11 @@ func TestOffsetSnapshotShared(t *testing.T) {
 	}
 	if len(b) != 1 {
 		t.Errorf("putAll changed an earlier snapshot: %v", b)
+	}
+	// putAll replaces a group's queue map: a later commit lands in the new one.
+	m.putAll(map[string]map[int]int64{"T@g": {0: 9}})
+	m.commitOffset("g", "T", 2, 4)
+	if want := map[int]int64{0: 9, 2: 4}; !reflect.DeepEqual(m.table["T@g"], want) {
+		t.Errorf("commit after putAll: %v, want %v", m.table["T@g"], want)
 	}
 }

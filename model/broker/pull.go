@@ -19,39 +19,40 @@ func (b *Broker) processPull(ch *sim.End, in *sim.Inbound, r *model.PullMessageR
 		return
 	}
 	res := b.store.getMessage(r.Topic, r.QueueID, r.QueueOffset, r.MaxMsgNums, sub)
-	body := &model.PullMessageResponse{NextBeginOffset: res.nextBeginOffset, MinOffset: res.minOffset, MaxOffset: res.maxOffset}
-	resp = &model.Response{Body: body}
-	if b.role == RoleSlave && !b.cfg.SlaveReadEnable {
-		// Set here, then overwritten by the status switch below (§2.4).
-		resp.Code = model.PullRetryImmediately
+	// A slave without slaveReadEnable sets PULL_RETRY_IMMEDIATELY first,
+	// then the status switch overwrites it (§2.4): the code is the switch's.
+	code := pullCode(res.status, r.QueueOffset)
+	if code == model.PullOffsetMoved && b.role == RoleSlave {
+		code = model.PullRetryImmediately // offsetCheckInSlave = false
 	}
-	resp.Code = pullCode(res.status, r.QueueOffset)
-	if resp.Code == model.PullOffsetMoved && b.role == RoleSlave {
-		resp.Code = model.PullRetryImmediately // offsetCheckInSlave = false
-	}
-	switch resp.Code {
-	case model.Success:
-		body.Msgs = res.msgs
-		b.stats.incGroupGetNums(r.ConsumerGroup, r.Topic, len(res.msgs))
-		in.Reply(resp)
-	case model.PullNotFound:
-		if allowSuspend && r.SysFlag&model.PullFlagSuspend != 0 {
-			hold := r.SuspendTimeout
-			if !b.cfg.LongPollingEnable {
-				hold = b.cfg.ShortPollingTimeMills
-			}
-			b.hold.suspendPullRequest(ch, in, r, sub, hold)
-		} else {
-			in.Reply(resp)
+	if code == model.PullNotFound && allowSuspend && r.SysFlag&model.PullFlagSuspend != 0 {
+		// Held: the response is made when the request runs again.
+		hold := r.SuspendTimeout
+		if !b.cfg.LongPollingEnable {
+			hold = b.cfg.ShortPollingTimeMills
 		}
-	default:
-		in.Reply(resp)
+		b.hold.suspendPullRequest(ch, in, r, sub, hold)
+	} else {
+		x := &pullReply{body: model.PullMessageResponse{NextBeginOffset: res.nextBeginOffset, MinOffset: res.minOffset, MaxOffset: res.maxOffset}}
+		x.resp = model.Response{Code: code, Body: &x.body}
+		if code == model.Success {
+			x.body.Msgs = res.msgs
+			b.stats.incGroupGetNums(r.ConsumerGroup, r.Topic, len(res.msgs))
+		}
+		in.Reply(&x.resp)
 	}
 	// Offsets carried by pulls are stored only by a master, and only on
 	// the first run of the request (§2.4).
 	if allowSuspend && r.SysFlag&model.PullFlagCommitOffset != 0 && b.role != RoleSlave {
 		b.offsets.commitOffset(r.ConsumerGroup, r.Topic, r.QueueID, r.CommitOffset)
 	}
+}
+
+// pullReply is a pull's response and its header, allocated together: one
+// object instead of two for every pull.
+type pullReply struct {
+	resp model.Response
+	body model.PullMessageResponse
 }
 
 // pullCheck is the processor's checks before the store is read: the
@@ -145,12 +146,18 @@ type heldPull struct {
 // (NotifyMessageArrivingListener). A request is answered when its queue
 // has a matching message past its offset or when its hold expired.
 type PullRequestHoldService struct {
-	b     *Broker
-	table map[queueKey][]*heldPull
+	b *Broker
+	// table holds each queue's held requests by value, in arrival order;
+	// a listed queue has at least one.
+	table map[queueKey][]heldPull
+	// spare is the list of a queue whose requests were all answered, kept
+	// for the next suspension: a long-polling consumer is suspended and
+	// woken for nearly every message, and the list would be made anew.
+	spare []heldPull
 }
 
 func newPullRequestHoldService(b *Broker) *PullRequestHoldService {
-	return &PullRequestHoldService{b: b, table: map[queueKey][]*heldPull{}}
+	return &PullRequestHoldService{b: b, table: map[queueKey][]heldPull{}}
 }
 
 func (h *PullRequestHoldService) start() {
@@ -163,7 +170,11 @@ func (h *PullRequestHoldService) start() {
 
 func (h *PullRequestHoldService) suspendPullRequest(ch *sim.End, in *sim.Inbound, r *model.PullMessageRequest, sub *model.SubscriptionData, timeout time.Duration) {
 	key := queueKey{r.Topic, r.QueueID}
-	h.table[key] = append(h.table[key], &heldPull{ch: ch, in: in, req: r, sub: sub, suspended: h.b.p.Now(), timeout: timeout})
+	list, ok := h.table[key]
+	if !ok && h.spare != nil {
+		list, h.spare = h.spare, nil
+	}
+	h.table[key] = append(list, heldPull{ch: ch, in: in, req: r, sub: sub, suspended: h.b.p.Now(), timeout: timeout})
 }
 
 // checkHoldRequest is the periodic recheck of every held queue.
@@ -197,17 +208,28 @@ func (h *PullRequestHoldService) notifyMessageArriving(topic string, queueID int
 		return
 	}
 	delete(h.table, key)
-	var keep []*heldPull
+	// The list is off the table, so it is filtered in place: the kept
+	// requests move to its front, in order.
+	kept := 0
 	now := h.b.p.Now()
-	for _, hp := range list {
-		if maxOffset > hp.req.QueueOffset && (!checkTags || h.matches(hp, maxOffset)) || now >= hp.suspended.Add(hp.timeout) {
+	for i := range list {
+		hp := list[i]
+		if maxOffset > hp.req.QueueOffset && (!checkTags || h.matches(&hp, maxOffset)) || now >= hp.suspended.Add(hp.timeout) {
 			h.b.processPull(hp.ch, hp.in, hp.req, false)
 			continue
 		}
-		keep = append(keep, hp)
+		list[kept] = hp
+		kept++
 	}
-	if len(keep) > 0 {
-		h.table[key] = append(h.table[key], keep...)
+	clear(list[kept:])
+	keep := list[:kept]
+	switch cur, ok := h.table[key]; {
+	case kept == 0:
+		h.spare = keep
+	case ok: // requests held while these ran go first, as they are listed
+		h.table[key] = append(cur, keep...)
+	default:
+		h.table[key] = keep
 	}
 }
 

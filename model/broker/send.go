@@ -14,10 +14,7 @@ const applyTopicFAQ = "\nSee http://rocketmq.apache.org/docs/faq/ for further de
 // thread; done frees the thread (after a topic creation's oneway
 // registration, which registerBrokerAll's lock may delay).
 func (b *Broker) processSend(ch *sim.End, in *sim.Inbound, req *model.Request, done func()) {
-	reply := func(resp *model.Response) {
-		in.Reply(resp)
-		done()
-	}
+	reply := replyTo{in: in, done: done}
 	if req.Code == model.ConsumerSendMsgBack {
 		b.consumerSendMsgBack(req.Body.(*model.ConsumerSendMsgBackRequest), reply)
 		return
@@ -25,8 +22,21 @@ func (b *Broker) processSend(ch *sim.End, in *sim.Inbound, req *model.Request, d
 	b.sendMessage(req.Body.(*model.SendMessageRequest), reply)
 }
 
+// replyTo answers a request on the send thread: the response goes to the
+// request's channel, then the thread is freed. It is a value passed down
+// the send path, so a send costs no reply closure.
+type replyTo struct {
+	in   *sim.Inbound
+	done func()
+}
+
+func (r replyTo) send(resp *model.Response) {
+	r.in.Reply(resp)
+	r.done()
+}
+
 // sendMessage is SendMessageProcessor.asyncSendMessage (§2.3, §2.4).
-func (b *Broker) sendMessage(r *model.SendMessageRequest, reply func(*model.Response)) {
+func (b *Broker) sendMessage(r *model.SendMessageRequest, reply replyTo) {
 	tc, ok := b.topics.selectTopicConfig(r.Topic)
 	created := false
 	if !ok { // msgCheck → createTopicInSendMessageMethod (§2.3)
@@ -36,23 +46,25 @@ func (b *Broker) sendMessage(r *model.SendMessageRequest, reply func(*model.Resp
 			ok = true
 		}
 		if !ok {
-			reply(&model.Response{Code: model.TopicNotExist,
+			reply.send(&model.Response{Code: model.TopicNotExist,
 				Remark: "topic[" + r.Topic + "] not exist, apply first please!" + applyTopicFAQ})
 			return
 		}
 	}
-	store := func() {
-		if resp := b.checkQueueID(r.QueueID, tc); resp != nil {
-			reply(resp)
-			return
-		}
-		b.storeSent(r, tc, reply)
-	}
 	if created {
-		b.registerBrokerAll(true, store)
+		b.registerBrokerAll(true, func() { b.storeChecked(r, tc, reply) })
 		return
 	}
-	store()
+	b.storeChecked(r, tc, reply) // no closure on the common path
+}
+
+// storeChecked checks the queue id, then stores.
+func (b *Broker) storeChecked(r *model.SendMessageRequest, tc model.TopicConfig, reply replyTo) {
+	if resp := b.checkQueueID(r.QueueID, tc); resp != nil {
+		reply.send(resp)
+		return
+	}
+	b.storeSent(r, tc, reply)
 }
 
 func (b *Broker) checkQueueID(queueID int, tc model.TopicConfig) *model.Response {
@@ -65,7 +77,7 @@ func (b *Broker) checkQueueID(queueID int, tc model.TopicConfig) *model.Response
 
 // storeSent builds the stored message, handles %RETRY% → %DLQ%
 // (handleRetryAndDLQ, §2.9), puts it and answers.
-func (b *Broker) storeSent(r *model.SendMessageRequest, tc model.TopicConfig, reply func(*model.Response)) {
+func (b *Broker) storeSent(r *model.SendMessageRequest, tc model.TopicConfig, reply replyTo) {
 	queueID := r.QueueID
 	if queueID < 0 {
 		queueID = b.p.Rand().IntN(max(tc.WriteQueueNums, 1))
@@ -77,7 +89,7 @@ func (b *Broker) storeSent(r *model.SendMessageRequest, tc model.TopicConfig, re
 		group := r.Topic[len(RetryGroupTopicPrefix):]
 		sgc, ok := b.groups.findSubscriptionGroupConfig(group)
 		if !ok {
-			reply(&model.Response{Code: model.SubscriptionGroupNotExist, Remark: "subscription group not exist, " + group})
+			reply.send(&model.Response{Code: model.SubscriptionGroupNotExist, Remark: "subscription group not exist, " + group})
 			return
 		}
 		maxTimes := sgc.RetryMaxTimes
@@ -96,7 +108,7 @@ func (b *Broker) storeSent(r *model.SendMessageRequest, tc model.TopicConfig, re
 	propsLen += b.applyDelayLevel(m)
 	st := b.store.putMessage(m, propsLen)
 	if st != putOK {
-		reply(putFailure(st))
+		reply.send(putFailure(st))
 		return
 	}
 	b.afterPut(m, "")
@@ -146,30 +158,41 @@ func (b *Broker) afterPut(m *model.MessageExt, detail string) {
 // answerPut answers a stored send: at once, or, on a SYNC_MASTER with
 // WAIT, when the slave has it (FLUSH_SLAVE_TIMEOUT after syncFlushTimeout,
 // SLAVE_NOT_AVAILABLE without a slave in reach) (§2.4).
-func (b *Broker) answerPut(m *model.MessageExt, wait bool, reply func(*model.Response)) {
-	ok := func(code model.ResponseCode) *model.Response {
-		return &model.Response{Code: code, Body: &model.SendMessageResponse{
-			MsgID: m.OffsetMsgID, QueueID: m.QueueID, QueueOffset: m.QueueOffset,
-			CommitLogOffset: m.CommitLogOffset, StoreSize: m.StoreSize, StoreTimestamp: m.StoreTimestamp}}
-	}
+func (b *Broker) answerPut(m *model.MessageExt, wait bool, reply replyTo) {
 	if b.role != RoleSyncMaster || !wait {
-		reply(ok(model.Success))
+		reply.send(putResponse(m, model.Success))
 		return
 	}
 	next := m.CommitLogOffset + int64(m.StoreSize)
 	if !b.ha.isSlaveOK(next) {
-		reply(ok(model.SlaveNotAvailable))
+		reply.send(putResponse(m, model.SlaveNotAvailable))
 		return
 	}
 	b.store.flush.unacked[m.CommitLogOffset] = true
 	b.ha.waitTransfer(next, func(st putStatus) {
 		delete(b.store.flush.unacked, m.CommitLogOffset)
 		if st == putOK {
-			reply(ok(model.Success))
+			reply.send(putResponse(m, model.Success))
 		} else {
-			reply(ok(model.FlushSlaveTimeout))
+			reply.send(putResponse(m, model.FlushSlaveTimeout))
 		}
 	})
+}
+
+// sendReply is a send's response and its header, allocated together:
+// one object instead of two for every stored message.
+type sendReply struct {
+	resp model.Response
+	body model.SendMessageResponse
+}
+
+// putResponse is the response to a stored send, built when it is sent.
+func putResponse(m *model.MessageExt, code model.ResponseCode) *model.Response {
+	x := &sendReply{body: model.SendMessageResponse{
+		MsgID: m.OffsetMsgID, QueueID: m.QueueID, QueueOffset: m.QueueOffset,
+		CommitLogOffset: m.CommitLogOffset, StoreSize: m.StoreSize, StoreTimestamp: m.StoreTimestamp}}
+	x.resp = model.Response{Code: code, Body: &x.body}
+	return &x.resp
 }
 
 // putFailure maps a failed put to SendMessageProcessor's reply.
@@ -187,21 +210,21 @@ func putFailure(st putStatus) *model.Response {
 // again for %RETRY%<group> through SCHEDULE_TOPIC_XXXX with delay level
 // 3 + reconsumeTimes, or in %DLQ%<group> once reconsumeTimes reaches
 // maxReconsumeTimes (16).
-func (b *Broker) consumerSendMsgBack(r *model.ConsumerSendMsgBackRequest, reply func(*model.Response)) {
+func (b *Broker) consumerSendMsgBack(r *model.ConsumerSendMsgBackRequest, reply replyTo) {
 	sgc, ok := b.groups.findSubscriptionGroupConfig(r.Group)
 	if !ok {
-		reply(&model.Response{Code: model.SubscriptionGroupNotExist, Remark: "subscription group not exist, " + r.Group})
+		reply.send(&model.Response{Code: model.SubscriptionGroupNotExist, Remark: "subscription group not exist, " + r.Group})
 		return
 	}
 	if sgc.RetryQueueNums <= 0 {
-		reply(&model.Response{Code: model.Success})
+		reply.send(&model.Response{Code: model.Success})
 		return
 	}
 	retry := RetryGroupTopicPrefix + r.Group
 	_, created := b.topics.createTopicInSendMessageBackMethod(retry, sgc.RetryQueueNums, model.PermRead|model.PermWrite)
 	orig := b.store.lookMessageByOffset(r.Offset)
 	if orig == nil {
-		reply(&model.Response{Code: model.SystemError, Remark: "look message by offset failed, " + itoa(r.Offset)})
+		reply.send(&model.Response{Code: model.SystemError, Remark: "look message by offset failed, " + itoa(r.Offset)})
 		return
 	}
 	m := b.retryCopy(orig, retry, b.p.Rand().IntN(sgc.RetryQueueNums))
@@ -224,11 +247,11 @@ func (b *Broker) consumerSendMsgBack(r *model.ConsumerSendMsgBackRequest, reply 
 	store := func() {
 		propsLen := encodedPropertiesLength(&m.Message) + b.applyDelayLevel(m)
 		if st := b.store.putMessage(m, propsLen); st != putOK {
-			reply(&model.Response{Code: model.SystemError, Remark: st.String()})
+			reply.send(&model.Response{Code: model.SystemError, Remark: st.String()})
 			return
 		}
 		b.afterPut(m, "send-back of "+orig.OffsetMsgID)
-		reply(&model.Response{Code: model.Success})
+		reply.send(&model.Response{Code: model.Success})
 	}
 	if created {
 		b.registerBrokerAll(true, store)

@@ -83,14 +83,20 @@ func window(list []callSnapshot) model.BrokerStatsItem {
 // BrokerStatsManager is the two StatsItemSets the consoles read.
 type BrokerStatsManager struct {
 	sets map[string]map[string]*statsItem
+	// topicPut and groupGet are the two sets of sets, looked up once;
+	// groupGetItems memoises GROUP_GET_NUMS items by (topic, group), so
+	// that a pull does not build "topic@group" again (items are created
+	// by their first add and never removed).
+	topicPut, groupGet map[string]*statsItem
+	groupGetItems      map[[2]string]*statsItem
 	// morningPut / morningGet are BrokerStats' "today morning" values.
 	morningPut, morningGet int64
 }
 
 func newBrokerStatsManager(b *Broker) *BrokerStatsManager {
-	m := &BrokerStatsManager{sets: map[string]map[string]*statsItem{
-		model.StatsTopicPutNums: {}, model.StatsGroupGetNums: {},
-	}}
+	m := &BrokerStatsManager{topicPut: map[string]*statsItem{}, groupGet: map[string]*statsItem{},
+		groupGetItems: map[[2]string]*statsItem{}}
+	m.sets = map[string]map[string]*statsItem{model.StatsTopicPutNums: m.topicPut, model.StatsGroupGetNums: m.groupGet}
 	p := b.p
 	each := func(fn func(it *statsItem, now sim.Time)) func() {
 		return func() {
@@ -121,23 +127,33 @@ func newBrokerStatsManager(b *Broker) *BrokerStatsManager {
 	return m
 }
 
-func (m *BrokerStatsManager) add(name, key string, n int64) {
-	set := m.sets[name]
+// item returns a set's item, creating it (StatsItemSet.getAndCreateStatsItem).
+func item(set map[string]*statsItem, key string) *statsItem {
 	it := set[key]
 	if it == nil {
 		it = &statsItem{}
 		set[key] = it
 	}
+	return it
+}
+
+func (it *statsItem) add(n int64) {
 	it.value += n
 	it.times++
 }
 
 // incTopicPutNums is BrokerStatsManager.incTopicPutNums (one message).
-func (m *BrokerStatsManager) incTopicPutNums(topic string) { m.add(model.StatsTopicPutNums, topic, 1) }
+func (m *BrokerStatsManager) incTopicPutNums(topic string) { item(m.topicPut, topic).add(1) }
 
 // incGroupGetNums is BrokerStatsManager.incGroupGetNums.
 func (m *BrokerStatsManager) incGroupGetNums(group, topic string, n int) {
-	m.add(model.StatsGroupGetNums, topic+"@"+group, int64(n))
+	k := [2]string{topic, group}
+	it := m.groupGetItems[k]
+	if it == nil {
+		it = item(m.groupGet, topic+"@"+group)
+		m.groupGetItems[k] = it
+	}
+	it.add(int64(n))
 }
 
 // viewBrokerStatsData is AdminBrokerProcessor.ViewBrokerStatsData: an

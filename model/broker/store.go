@@ -46,16 +46,22 @@ type MessageStore struct {
 	b         *Broker
 	log       *sim.Log
 	maxOffset int64 // next physical write position (CommitLog.getMaxOffset)
-	queues    map[queueKey][]*model.MessageExt
-	flush     flushService
-	shutdown  bool
+	// queues holds the ConsumeQueues by topic, then by queue id: a put
+	// and a pull each find theirs with one lookup of a short string in a
+	// small map, not by hashing a (topic, id) struct two or three times.
+	// Queue ids are small and dense (a put's id is checked against the
+	// topic's queue count, a delay level's is level-1); a queue exists
+	// once its first record is dispatched, so it is never empty.
+	queues   map[string]*topicQueues
+	flush    flushService
+	shutdown bool
 	// StoreStatsService counters, in memory (§7: the dashboard's counts).
 	putMessageTimesTotal         int64
 	getMessageTransferedMsgCount int64
 }
 
 func newMessageStore(b *Broker) *MessageStore {
-	s := &MessageStore{b: b, log: b.p.Host().Disk().Log(CommitLogPath), queues: map[queueKey][]*model.MessageExt{}}
+	s := &MessageStore{b: b, log: b.p.Host().Disk().Log(CommitLogPath), queues: map[string]*topicQueues{}}
 	s.flush.init(s)
 	return s
 }
@@ -100,8 +106,7 @@ func (s *MessageStore) putMessage(m *model.MessageExt, propertiesLength int) put
 	if room := fileSize - s.maxOffset%fileSize; int64(size+endFileMinBlankLength) > room {
 		s.maxOffset += room // END_OF_FILE: the rest of the file is a blank
 	}
-	key := queueKey{m.Topic, m.QueueID}
-	m.QueueOffset = int64(len(s.queues[key]))
+	m.QueueOffset = int64(len(s.queue(m.Topic, m.QueueID)))
 	m.CommitLogOffset = s.maxOffset
 	m.StoreSize = size
 	m.StoreHost = s.b.storeHost
@@ -126,21 +131,36 @@ func (s *MessageStore) appendAndDispatch(m *model.MessageExt) {
 	s.flush.onAppend()
 }
 
+// topicQueues is one topic's ConsumeQueues, indexed by queue id (nil: no
+// record dispatched to that queue yet).
+type topicQueues struct{ byID [][]*model.MessageExt }
+
 // dispatch is CommitLogDispatcherBuildConsumeQueue. A record whose queue
 // offset is already built is skipped ("build consume queue repeatedly");
 // one past the end is appended anyway ("logic queue order maybe wrong").
 func (s *MessageStore) dispatch(m *model.MessageExt) {
-	key := queueKey{m.Topic, m.QueueID}
-	q := s.queues[key]
+	tq := s.queues[m.Topic]
+	if tq == nil {
+		tq = &topicQueues{}
+		s.queues[m.Topic] = tq
+	}
+	if m.QueueID >= len(tq.byID) {
+		tq.byID = append(tq.byID, make([][]*model.MessageExt, m.QueueID+1-len(tq.byID))...)
+	}
+	q := tq.byID[m.QueueID]
 	if m.QueueOffset < int64(len(q)) {
 		return
 	}
-	s.queues[key] = append(q, m)
+	tq.byID[m.QueueID] = append(q, m)
 }
 
 // queue returns a ConsumeQueue (nil if it does not exist).
 func (s *MessageStore) queue(topic string, queueID int) []*model.MessageExt {
-	return s.queues[queueKey{topic, queueID}]
+	tq := s.queues[topic]
+	if tq == nil || queueID < 0 || queueID >= len(tq.byID) {
+		return nil
+	}
+	return tq.byID[queueID]
 }
 
 // maxOffsetInQueue is getMaxOffsetInQueue: the next queue offset.
@@ -252,8 +272,8 @@ type getResult struct {
 // maps to a response code.
 func (s *MessageStore) getMessage(topic string, queueID int, offset int64, maxMsgNums int, sub *model.SubscriptionData) getResult {
 	r := getResult{nextBeginOffset: offset}
-	q, exists := s.queues[queueKey{topic, queueID}]
-	if !exists {
+	q := s.queue(topic, queueID)
+	if len(q) == 0 { // a queue exists once it has a record
 		r.status = getNoMatchedLogicQueue
 		r.nextBeginOffset = s.nextOffsetCorrection(offset, 0)
 		return r
