@@ -171,13 +171,12 @@ type ledger struct {
 	keys    keys
 	orderly map[string]bool
 	msgs    map[string]*message
-	hot     *history.Front[*message] // in front of msgs, whose entries stay
-	slab    []message                // where msg takes the next message from
-	outs    []msgOutcome             // where outcomeOf takes the next outcome from
-	pairs   []storedCopy             // where copyPair takes the next two copies from
-	lostWhy map[string]string        // key → Detail of its first Lost record; nil until one
-	more    map[gk]*delivered        // deliveries to a key's groups after its first
-	phantom map[string][]int64       // key → seqs seen before it was known
+	slab    []message          // where msg takes the next message from
+	outs    []msgOutcome       // where outcomeOf takes the next outcome from
+	pairs   []storedCopy       // where copyPair takes the next two copies from
+	lostWhy map[string]string  // key → Detail of its first Lost record; nil until one
+	more    map[gk]*delivered  // deliveries to a key's groups after its first
+	phantom map[string][]int64 // key → seqs seen before it was known
 	groups  map[string]*groupInfo
 	faults  *faultLedger
 
@@ -234,8 +233,7 @@ type (
 // what it meant has more messages than n/8).
 func newLedger(orderly []string, n, intends int, k keys) *ledger {
 	l := &ledger{
-		keys: k, orderly: map[string]bool{}, msgs: make(map[string]*message, max(n/8, intends)), hot: history.NewFront[*message](),
-		more:    map[gk]*delivered{},
+		keys: k, orderly: map[string]bool{}, msgs: make(map[string]*message, max(n/8, intends)), more: map[gk]*delivered{},
 		phantom: map[string][]int64{}, groups: map[string]*groupInfo{}, faults: newFaultLedger(),
 		procGroups: map[string]map[string]bool{}, procExit: map[string]int64{},
 		brokerOf: map[string]string{}, brokerLife: map[string]int64{},
@@ -251,10 +249,7 @@ func newLedger(orderly []string, n, intends int, k keys) *ledger {
 }
 
 // msg returns the key's entry, creating it.
-func (l *ledger) msg(key string) *message { return l.hot.Get(key, l.findOrAdd) }
-
-// findOrAdd is msg past the front: the map's entry, made if new.
-func (l *ledger) findOrAdd(key string) *message {
+func (l *ledger) msg(key string) *message {
 	m := l.msgs[key]
 	if m == nil {
 		m = fromSlab(&l.slab)

@@ -1,7 +1,6 @@
 package check
 
 import (
-	"fmt"
 	"testing"
 	"unsafe"
 
@@ -70,32 +69,5 @@ func TestCopyPairs(t *testing.T) {
 				t.Fatalf("message %d copy %d is %+v: another message's", i, c, sc)
 			}
 		}
-	}
-}
-
-// TestFrontAgreesWithMap: through its front cache, the ledger's message
-// lookup and the msgId lookup find what their maps hold, for keys that
-// collide in the front's slots and come back after being evicted.
-func TestFrontAgreesWithMap(t *testing.T) {
-	l := &ledger{msgs: map[string]*message{}, hot: history.NewFront[*message]()}
-	k := keys{m: map[string]string{}, hot: history.NewFront[string]()}
-	for i := range 3000 {
-		if i%3 == 0 {
-			k.m[fmt.Sprintf("id%d", i)] = fmt.Sprintf("body%d", i)
-		}
-	}
-	for n := range 50_000 {
-		i := (n * 7919) % 5000 // every key, out of order, many times
-		key := fmt.Sprintf("m%d", i)
-		if m := l.msg(key); m != l.msgs[key] || m.key != key {
-			t.Fatalf("msg(%s) = %p (%s), the map holds %p", key, m, m.key, l.msgs[key])
-		}
-		id := fmt.Sprintf("id%d", i)
-		if got := k.body(id); got != k.m[id] {
-			t.Fatalf("body(%s) = %q, the map holds %q", id, got, k.m[id])
-		}
-	}
-	if len(l.msgs) != 5000 {
-		t.Errorf("%d messages, want 5000", len(l.msgs))
 	}
 }

@@ -79,10 +79,6 @@ type index struct {
 	h     *history.History
 	heads []msgHead
 	byKey map[string]int32 // index into heads
-	// hotKey and hotMsgID are fronts (history.Front) for byKey and
-	// byMsgID while the index is built: neither loses an entry.
-	hotKey   *history.Front[int32]
-	hotMsgID *history.Front[string]
 	// While building: each keyed record's message, record and list.
 	entMsg []int32
 	entSeq []int32
@@ -123,7 +119,6 @@ func buildIndex(h *history.History, nodes *nodes, group string) *index {
 		history.Stored, history.Lost, history.Deliver, history.ConsumeResult)
 	ix := &index{h: h, byKey: make(map[string]int32, max(h.Len()/10, intends)), procs: map[string]*process{},
 		queues: newQueues(h, group), nodes: nodes, byMsgID: msgIDs(h),
-		hotKey: history.NewFront[int32](), hotMsgID: history.NewFront[string](),
 		heads:  make([]msgHead, 0, intends),
 		entMsg: make([]int32, 0, entries), entSeq: make([]int32, 0, entries), entCat: make([]recCat, 0, entries)}
 	for _, r := range h.AllOf(history.Lost) {
@@ -228,12 +223,10 @@ func msgIDs(h *history.History) map[string]string {
 func (ix *index) keyOf(r *history.Record) string {
 	switch r.Kind {
 	case history.Stored, history.Lost:
-		if r.MsgID != "" {
-			if k := ix.hotMsgID.Get(r.MsgID, ix.keyOfMsgID); k != "" {
-				return k
-			}
+		if k, ok := ix.byMsgID[r.MsgID]; ok && r.MsgID != "" {
+			return k
 		}
-		if k := ix.hotMsgID.Get(r.Key, ix.keyOfMsgID); k != "" {
+		if k, ok := ix.byMsgID[r.Key]; ok {
 			return k
 		}
 		if r.Key == "" && r.Kind == history.Lost {
@@ -242,10 +235,6 @@ func (ix *index) keyOf(r *history.Record) string {
 	}
 	return r.Key
 }
-
-// keyOfMsgID is byMsgID's key for id, "" if none (a key is never empty:
-// msgIDs pairs only records with one).
-func (ix *index) keyOfMsgID(id string) string { return ix.byMsgID[id] }
 
 // proc returns (creating) the process named name.
 func (ix *index) proc(name string) *process {
@@ -301,15 +290,13 @@ func (ix *index) addProc(i int, r *history.Record) {
 
 // msg returns (creating) the message of key, first named by record i.
 func (ix *index) msg(key string, i int) int32 {
-	return ix.hotKey.Get(key, func(key string) int32 {
-		k, ok := ix.byKey[key]
-		if !ok {
-			k = int32(len(ix.heads))
-			ix.heads = append(ix.heads, msgHead{key: key, first: int32(i), intend: -1})
-			ix.byKey[key] = k
-		}
-		return k
-	})
+	k, ok := ix.byKey[key]
+	if !ok {
+		k = int32(len(ix.heads))
+		ix.heads = append(ix.heads, msgHead{key: key, first: int32(i), intend: -1})
+		ix.byKey[key] = k
+	}
+	return k
 }
 
 // keyed files record i in list c of the message of key.

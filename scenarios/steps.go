@@ -82,9 +82,6 @@ type historyFacts struct {
 	delivered  map[string]bool // a listener ever got the key
 	sendTopic  map[string]string
 	observeSeq []int // Observe records, by seq
-	// hotTopic fronts sendTopic once it is complete (isMasterCopy reads
-	// it for every stored copy); nil until then.
-	hotTopic *history.Front[string]
 }
 
 // anyStarted reports whether some step started: else stepResults counts
@@ -134,15 +131,9 @@ func (f *historyFacts) isMasterCopy(r *history.Record) bool {
 	if r.Detail == "replica" || strings.HasPrefix(r.Topic, "%") || strings.HasPrefix(r.Topic, "SCHEDULE_TOPIC") {
 		return false
 	}
-	if f.hotTopic == nil {
-		f.hotTopic = history.NewFront[string]()
-	}
-	t := f.hotTopic.Get(r.Key, f.topicOf)
+	t := f.sendTopic[r.Key]
 	return t == "" || r.Topic == "" || t == r.Topic
 }
-
-// topicOf is the topic key was sent to, "" if none.
-func (f *historyFacts) topicOf(key string) string { return f.sendTopic[key] }
 
 // count fills each window's counters in one pass over the history.
 func (f *historyFacts) count(h *history.History, wins []window) {
