@@ -181,6 +181,7 @@ type ledger struct {
 	faults  *faultLedger
 
 	procGroups map[string]map[string]bool // consumer proc → groups
+	lastJoin   [3]string                  // join's last (group, topic, proc)
 	procExit   map[string]int64           // proc → seq of its last exit
 	brokerOf   map[string]string          // broker proc → brokerName
 	brokerLife map[string]int64           // brokerName → last start/exit seq
@@ -444,6 +445,15 @@ func (l *ledger) join(r *history.Record) {
 	if r.Group == "" {
 		return
 	}
+	// Joining the (group, topic, process) just joined changes nothing:
+	// every set below only grows, and the first-join part ran then. A
+	// consumer's pulls, commits and deliveries come in long runs of one
+	// such triple, and this spares them three map lookups each.
+	last := [3]string{r.Group, r.Topic, r.Proc}
+	if r.Kind != history.Rebalance && last == l.lastJoin {
+		return
+	}
+	l.lastJoin = last
 	g := l.groups[r.Group]
 	if g == nil {
 		g = &groupInfo{topics: map[string]bool{}, rebalanced: map[string]bool{}, lastExit: -1}
