@@ -85,12 +85,14 @@ type index struct {
 	entCat []recCat
 	// Once built: message k's records are seqs[start[k]:start[k+1]] (in
 	// record order), cats their lists.
-	start  []int32
-	seqs   []int32
-	cats   []recCat
-	procs  map[string]*process
-	queues *queues
-	nodes  *nodes
+	start []int32
+	seqs  []int32
+	cats  []recCat
+	procs map[string]*process
+	// lastProc is the process proc returned last.
+	lastProc *process
+	queues   *queues
+	nodes    *nodes
 	// at finds the key stored at a host's queue position, for Lost
 	// records that name the position without the key; nil when no Lost
 	// record does (a map entry per copy is most of the index otherwise).
@@ -238,11 +240,17 @@ func (ix *index) keyOf(r *history.Record) string {
 
 // proc returns (creating) the process named name.
 func (ix *index) proc(name string) *process {
+	// Most records of a run come from one consumer in a row: the last
+	// process found is checked first (procs loses no entry).
+	if p := ix.lastProc; p != nil && p.name == name {
+		return p
+	}
 	p := ix.procs[name]
 	if p == nil {
 		p = &process{name: name}
 		ix.procs[name] = p
 	}
+	ix.lastProc = p
 	return p
 }
 
