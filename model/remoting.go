@@ -84,8 +84,21 @@ type RemotingClient struct {
 type channelWrapper struct {
 	end        *sim.End
 	connecting bool
-	waiters    []func(*sim.End)
+	waiters    []channelWaiter
 }
+
+// channelWaiter is told the channel getAndCreateChannel found for key (nil
+// or inactive if the connect failed, err its error if it has one). An
+// interface, so that an invocation waits as itself: a method value and a
+// closure binding the address were two allocations a connect-path call.
+type channelWaiter interface {
+	onChannel(key string, end *sim.End, err error)
+}
+
+// channelFunc is a func as a channelWaiter (stored in the interface as is).
+type channelFunc func(key string, end *sim.End, err error)
+
+func (f channelFunc) onChannel(key string, end *sim.End, err error) { f(key, end, err) }
 
 // NewRemotingClient makes a client on process p.
 func NewRemotingClient(p *sim.Process, cfg *ClientConfig) *RemotingClient {
@@ -227,14 +240,14 @@ type invocation struct {
 	call sim.PendingCall
 }
 
-// invoke gets the channel for inv: at once when it is open, which is what
-// getAndCreateChannel would do (with no closure), else through it.
+// invoke gets the channel for inv: at once when it is open (what
+// getAndCreateChannel would do), else through it, inv waiting as itself.
 func (c *RemotingClient) invoke(addr string, inv *invocation) {
 	if key, end := c.openChannel(addr); end != nil {
 		inv.onChannel(key, end, nil)
 		return
 	}
-	c.getAndCreateChannel(addr, inv.timeout, inv.onChannel)
+	c.getAndCreateChannel(addr, inv.timeout, inv)
 }
 
 // onChannel writes the request on the channel getAndCreateChannel found.
@@ -316,9 +329,9 @@ func (c *RemotingClient) InvokeOnewayTo(addr string, req *Request, cb WrittenCal
 		c.oneway(key, end, nil, req, cb) // what getAndCreateChannel does, with no closure
 		return
 	}
-	c.getAndCreateChannel(addr, 0, func(key string, end *sim.End, connErr error) {
+	c.getAndCreateChannel(addr, 0, channelFunc(func(key string, end *sim.End, connErr error) {
 		c.oneway(key, end, connErr, req, cb)
-	})
+	}))
 }
 
 // oneway writes req on the channel getAndCreateChannel found.
@@ -358,34 +371,34 @@ func (c *RemotingClient) openChannel(addr string) (key string, end *sim.End) {
 
 // getAndCreateChannel finds or connects the channel for a call whose
 // timeout is callTimeout (0: none, e.g. oneway).
-func (c *RemotingClient) getAndCreateChannel(addr string, callTimeout time.Duration, cb func(key string, end *sim.End, err error)) {
+func (c *RemotingClient) getAndCreateChannel(addr string, callTimeout time.Duration, w channelWaiter) {
 	connect := c.cfg.ConnectTimeoutMillis
 	if c.ConnectWithinCallTimeout && callTimeout > 0 {
 		connect = min(connect, callTimeout)
 	}
 	if addr == "" {
-		c.nameServerChannel(connect, cb)
+		c.nameServerChannel(connect, w)
 		return
 	}
-	c.createChannel(addr, connect, func(end *sim.End) { cb(addr, end, nil) })
+	c.createChannel(addr, connect, w)
 }
 
 // nameServerChannel is getAndCreateNameserverChannel: keep the chosen NS
 // while its channel is OK, else try each NS in turn from index+1.
-func (c *RemotingClient) nameServerChannel(connect time.Duration, cb func(key string, end *sim.End, err error)) {
+func (c *RemotingClient) nameServerChannel(connect time.Duration, w channelWaiter) {
 	if c.nsChosen != "" && c.ChannelActive(c.nsChosen) {
-		cb(c.nsChosen, c.channels[c.nsChosen].end, nil)
+		w.onChannel(c.nsChosen, c.channels[c.nsChosen].end, nil)
 		return
 	}
 	n := len(c.nsAddrs)
 	if n == 0 {
-		cb("null", nil, errConnect("null"))
+		w.onChannel("null", nil, errConnect("null"))
 		return
 	}
 	var try func(i int)
 	try = func(i int) {
 		if i == n {
-			cb(c.nsChosen, nil, errConnect("["+strings.Join(c.nsAddrs, ", ")+"]"))
+			w.onChannel(c.nsChosen, nil, errConnect("["+strings.Join(c.nsAddrs, ", ")+"]"))
 			return
 		}
 		c.nsIndex++
@@ -394,30 +407,31 @@ func (c *RemotingClient) nameServerChannel(connect time.Duration, cb func(key st
 			c.OnNameServerChosen(addr)
 		}
 		c.nsChosen = addr
-		c.createChannel(addr, connect, func(end *sim.End) {
+		c.createChannel(addr, connect, channelFunc(func(_ string, end *sim.End, _ error) {
 			if end != nil && end.Active() {
-				cb(addr, end, nil)
+				w.onChannel(addr, end, nil)
 				return
 			}
 			try(i + 1)
-		})
+		}))
 	}
 	try(0)
 }
 
-// createChannel returns an active channel to addr, waiting for one being
-// connected, or connecting anew with the given connect timeout.
-func (c *RemotingClient) createChannel(addr string, connect time.Duration, cb func(*sim.End)) {
+// createChannel hands w an active channel to addr, waiting for one being
+// connected, or connecting anew with the given connect timeout (w gets a
+// nil end if that fails).
+func (c *RemotingClient) createChannel(addr string, connect time.Duration, w channelWaiter) {
 	cw := c.channels[addr]
 	if cw != nil && cw.end != nil && cw.end.Active() {
-		cb(cw.end)
+		w.onChannel(addr, cw.end, nil)
 		return
 	}
 	if cw != nil && cw.connecting {
-		cw.waiters = append(cw.waiters, cb)
+		cw.waiters = append(cw.waiters, w)
 		return
 	}
-	cw = &channelWrapper{connecting: true, waiters: []func(*sim.End){cb}}
+	cw = &channelWrapper{connecting: true, waiters: []channelWaiter{w}}
 	c.channels[addr] = cw
 	c.p.Dial(addr, connect, func(end *sim.End, err error) {
 		cw.connecting = false
@@ -435,7 +449,7 @@ func (c *RemotingClient) createChannel(addr string, connect time.Duration, cb fu
 		ws := cw.waiters
 		cw.waiters = nil
 		for _, w := range ws {
-			w(cw.end)
+			w.onChannel(addr, cw.end, nil)
 		}
 	})
 }
