@@ -84,8 +84,21 @@ type RemotingClient struct {
 type channelWrapper struct {
 	end        *sim.End
 	connecting bool
-	waiters    []func(*sim.End)
+	waiters    []channelWaiter
 }
+
+// channelWaiter is told the channel getAndCreateChannel found for key (nil
+// or inactive if the connect failed, err its error if it has one). An
+// interface, so that an invocation waits as itself: a method value and a
+// closure binding the address were two allocations a connect-path call.
+type channelWaiter interface {
+	onChannel(key string, end *sim.End, err error)
+}
+
+// channelFunc is a func as a channelWaiter (stored in the interface as is).
+type channelFunc func(key string, end *sim.End, err error)
+
+func (f channelFunc) onChannel(key string, end *sim.End, err error) { f(key, end, err) }
 
 // NewRemotingClient makes a client on process p.
 func NewRemotingClient(p *sim.Process, cfg *ClientConfig) *RemotingClient {
@@ -118,10 +131,55 @@ func (c *RemotingClient) ChannelActive(addr string) bool {
 	return cw != nil && cw.end != nil && cw.end.Active()
 }
 
+// ResponseCallback gets an InvokeSync's or InvokeAsync's outcome: the
+// response or a *RemotingError.
+type ResponseCallback interface {
+	Response(resp *Response, err error)
+}
+
+// SentCallback is told whether an InvokeAsync's request was written: nil,
+// or the connect failure or "invokeAsync call timeout".
+type SentCallback interface {
+	Sent(err error)
+}
+
+// AsyncCallback is InvokeAsyncTo's callback object.
+type AsyncCallback interface {
+	SentCallback
+	ResponseCallback
+}
+
+// WrittenCallback is told an InvokeOneway's outcome: nil once written
+// locally, or the connect/send error.
+type WrittenCallback interface {
+	Written(err error)
+}
+
+// The callback interfaces take objects, not funcs, so that a caller whose
+// call state is already one struct passes its pointer, which an interface
+// holds without allocating; a method value (call.sent) is a closure of
+// its own, allocated on every call. The func API below wraps its funcs in
+// these func types, which are pointer-shaped too: it allocates no more
+// than before.
+type (
+	responseFunc func(*Response, error)
+	sentFunc     func(error)
+	writtenFunc  func(error)
+)
+
+func (f responseFunc) Response(resp *Response, err error) { f(resp, err) }
+func (f sentFunc) Sent(err error)                         { f(err) }
+func (f writtenFunc) Written(err error)                   { f(err) }
+
 // InvokeSync sends req to addr ("" = the chosen nameserver) and calls cb
 // with the response or a *RemotingError. The time spent connecting counts
 // against timeout.
 func (c *RemotingClient) InvokeSync(addr string, req *Request, timeout time.Duration, cb func(*Response, error)) {
+	c.InvokeSyncTo(addr, req, timeout, responseFunc(cb))
+}
+
+// InvokeSyncTo is InvokeSync with a callback object.
+func (c *RemotingClient) InvokeSyncTo(addr string, req *Request, timeout time.Duration, cb ResponseCallback) {
 	inv := &invocation{c: c, req: req, timeout: timeout, begin: c.p.Now(), cb: cb}
 	c.invoke(addr, inv)
 }
@@ -146,7 +204,16 @@ func (c *RemotingClient) waitOutFIN(deadline sim.Time, fn func()) {
 // response-table scan, so it fires ResponseTableScanInterval (1 s grace)
 // after the budget (NettyRemotingAbstract.scanResponseTable).
 func (c *RemotingClient) InvokeAsync(addr string, req *Request, timeout time.Duration, sent func(error), cb func(*Response, error)) {
-	inv := &invocation{c: c, req: req, timeout: timeout, begin: c.p.Now(), async: true, sent: sent, cb: cb}
+	c.invokeAsync(addr, req, timeout, sentFunc(sent), responseFunc(cb))
+}
+
+// InvokeAsyncTo is InvokeAsync with a callback object.
+func (c *RemotingClient) InvokeAsyncTo(addr string, req *Request, timeout time.Duration, cb AsyncCallback) {
+	c.invokeAsync(addr, req, timeout, cb, cb)
+}
+
+func (c *RemotingClient) invokeAsync(addr string, req *Request, timeout time.Duration, sent SentCallback, cb ResponseCallback) {
+	inv := &invocation{c: c, req: req, timeout: timeout, begin: c.p.Now(), sent: sent, cb: cb}
 	c.invoke(addr, inv)
 }
 
@@ -160,9 +227,10 @@ type invocation struct {
 	req     *Request
 	timeout time.Duration
 	begin   sim.Time
-	async   bool
-	sent    func(error) // InvokeAsync's
-	cb      func(*Response, error)
+	// sent is InvokeAsync's; nil marks a sync call. (No async flag
+	// besides: the object stays in its 144-byte size class.)
+	sent SentCallback
+	cb   ResponseCallback
 	// Set once the request is written:
 	key      string
 	end      *sim.End
@@ -172,14 +240,14 @@ type invocation struct {
 	call sim.PendingCall
 }
 
-// invoke gets the channel for inv: at once when it is open, which is what
-// getAndCreateChannel would do (with no closure), else through it.
+// invoke gets the channel for inv: at once when it is open (what
+// getAndCreateChannel would do), else through it, inv waiting as itself.
 func (c *RemotingClient) invoke(addr string, inv *invocation) {
 	if key, end := c.openChannel(addr); end != nil {
 		inv.onChannel(key, end, nil)
 		return
 	}
-	c.getAndCreateChannel(addr, inv.timeout, inv.onChannel)
+	c.getAndCreateChannel(addr, inv.timeout, inv)
 }
 
 // onChannel writes the request on the channel getAndCreateChannel found.
@@ -190,25 +258,25 @@ func (inv *invocation) onChannel(key string, end *sim.End, connErr error) {
 		if connErr == nil {
 			connErr = errConnect(key)
 		}
-		if inv.async {
-			inv.sent(connErr)
+		if inv.sent != nil {
+			inv.sent.Sent(connErr)
 		} else {
-			inv.cb(nil, connErr)
+			inv.cb.Response(nil, connErr)
 		}
 		return
 	}
 	cost := c.p.Now().Sub(inv.begin)
 	if inv.timeout.Milliseconds() < cost.Milliseconds() {
-		if inv.async {
-			inv.sent(&RemotingError{Class: RemotingTooMuchRequestException, Msg: "invokeAsync call timeout"})
+		if inv.sent != nil {
+			inv.sent.Sent(&RemotingError{Class: RemotingTooMuchRequestException, Msg: "invokeAsync call timeout"})
 		} else {
-			inv.cb(nil, errInvokeSyncCallTimeout())
+			inv.cb.Response(nil, errInvokeSyncCallTimeout())
 		}
 		return
 	}
 	inv.key, inv.end = key, end
 	inv.left = inv.timeout - cost
-	if !inv.async {
+	if inv.sent == nil {
 		inv.deadline = c.p.Now().Add(inv.left)
 		end.CallInto(inv.req, inv.left, &inv.call, inv)
 		return
@@ -217,7 +285,7 @@ func (inv *invocation) onChannel(key string, end *sim.End, connErr error) {
 	if c.NoScanGrace {
 		grace = 0
 	}
-	inv.sent(nil)
+	inv.sent.Sent(nil)
 	inv.deadline = c.p.Now().Add(inv.left + grace)
 	end.CallInto(inv.req, inv.left+grace, &inv.call, inv)
 }
@@ -229,36 +297,45 @@ func (inv *invocation) OnReply(m sim.Message, err error) {
 	c, key, end := inv.c, inv.key, inv.end
 	switch {
 	case err == nil:
-		inv.cb(m.(*Response), nil)
+		inv.cb.Response(m.(*Response), nil)
 	case err == sim.ErrTimeout:
-		if !inv.async && c.cfg.ClientCloseSocketIfTimeout {
+		if inv.sent == nil && c.cfg.ClientCloseSocketIfTimeout {
 			c.closeChannel(key, end)
 		}
-		inv.cb(nil, errTimeoutWait(key, inv.left))
+		inv.cb.Response(nil, errTimeoutWait(key, inv.left))
 	case end.CloseReason() == sim.CloseByPeer:
-		c.waitOutFIN(inv.deadline, func() { inv.cb(nil, errTimeoutWait(key, inv.left)) })
+		c.waitOutFIN(inv.deadline, func() { inv.cb.Response(nil, errTimeoutWait(key, inv.left)) })
 	default:
-		if !inv.async {
+		if inv.sent == nil {
 			c.closeChannel(key, end)
 		}
-		inv.cb(nil, errSendRequest(key))
+		inv.cb.Response(nil, errSendRequest(key))
 	}
 }
 
 // InvokeOneway writes req to addr without waiting; cb (may be nil) gets
 // nil once written locally or the connect/send error.
 func (c *RemotingClient) InvokeOneway(addr string, req *Request, cb func(error)) {
+	var w WrittenCallback
+	if cb != nil { // a nil func must stay a nil interface
+		w = writtenFunc(cb)
+	}
+	c.InvokeOnewayTo(addr, req, w)
+}
+
+// InvokeOnewayTo is InvokeOneway with a callback object (may be nil).
+func (c *RemotingClient) InvokeOnewayTo(addr string, req *Request, cb WrittenCallback) {
 	if key, end := c.openChannel(addr); end != nil {
 		c.oneway(key, end, nil, req, cb) // what getAndCreateChannel does, with no closure
 		return
 	}
-	c.getAndCreateChannel(addr, 0, func(key string, end *sim.End, connErr error) {
+	c.getAndCreateChannel(addr, 0, channelFunc(func(key string, end *sim.End, connErr error) {
 		c.oneway(key, end, connErr, req, cb)
-	})
+	}))
 }
 
 // oneway writes req on the channel getAndCreateChannel found.
-func (c *RemotingClient) oneway(key string, end *sim.End, connErr error, req *Request, cb func(error)) {
+func (c *RemotingClient) oneway(key string, end *sim.End, connErr error, req *Request, cb WrittenCallback) {
 	var err error
 	switch {
 	case end == nil || !end.Active():
@@ -272,7 +349,7 @@ func (c *RemotingClient) oneway(key string, end *sim.End, connErr error, req *Re
 		err = errSendRequest(key)
 	}
 	if cb != nil {
-		cb(err)
+		cb.Written(err)
 	}
 }
 
@@ -294,34 +371,34 @@ func (c *RemotingClient) openChannel(addr string) (key string, end *sim.End) {
 
 // getAndCreateChannel finds or connects the channel for a call whose
 // timeout is callTimeout (0: none, e.g. oneway).
-func (c *RemotingClient) getAndCreateChannel(addr string, callTimeout time.Duration, cb func(key string, end *sim.End, err error)) {
+func (c *RemotingClient) getAndCreateChannel(addr string, callTimeout time.Duration, w channelWaiter) {
 	connect := c.cfg.ConnectTimeoutMillis
 	if c.ConnectWithinCallTimeout && callTimeout > 0 {
 		connect = min(connect, callTimeout)
 	}
 	if addr == "" {
-		c.nameServerChannel(connect, cb)
+		c.nameServerChannel(connect, w)
 		return
 	}
-	c.createChannel(addr, connect, func(end *sim.End) { cb(addr, end, nil) })
+	c.createChannel(addr, connect, w)
 }
 
 // nameServerChannel is getAndCreateNameserverChannel: keep the chosen NS
 // while its channel is OK, else try each NS in turn from index+1.
-func (c *RemotingClient) nameServerChannel(connect time.Duration, cb func(key string, end *sim.End, err error)) {
+func (c *RemotingClient) nameServerChannel(connect time.Duration, w channelWaiter) {
 	if c.nsChosen != "" && c.ChannelActive(c.nsChosen) {
-		cb(c.nsChosen, c.channels[c.nsChosen].end, nil)
+		w.onChannel(c.nsChosen, c.channels[c.nsChosen].end, nil)
 		return
 	}
 	n := len(c.nsAddrs)
 	if n == 0 {
-		cb("null", nil, errConnect("null"))
+		w.onChannel("null", nil, errConnect("null"))
 		return
 	}
 	var try func(i int)
 	try = func(i int) {
 		if i == n {
-			cb(c.nsChosen, nil, errConnect("["+strings.Join(c.nsAddrs, ", ")+"]"))
+			w.onChannel(c.nsChosen, nil, errConnect("["+strings.Join(c.nsAddrs, ", ")+"]"))
 			return
 		}
 		c.nsIndex++
@@ -330,30 +407,31 @@ func (c *RemotingClient) nameServerChannel(connect time.Duration, cb func(key st
 			c.OnNameServerChosen(addr)
 		}
 		c.nsChosen = addr
-		c.createChannel(addr, connect, func(end *sim.End) {
+		c.createChannel(addr, connect, channelFunc(func(_ string, end *sim.End, _ error) {
 			if end != nil && end.Active() {
-				cb(addr, end, nil)
+				w.onChannel(addr, end, nil)
 				return
 			}
 			try(i + 1)
-		})
+		}))
 	}
 	try(0)
 }
 
-// createChannel returns an active channel to addr, waiting for one being
-// connected, or connecting anew with the given connect timeout.
-func (c *RemotingClient) createChannel(addr string, connect time.Duration, cb func(*sim.End)) {
+// createChannel hands w an active channel to addr, waiting for one being
+// connected, or connecting anew with the given connect timeout (w gets a
+// nil end if that fails).
+func (c *RemotingClient) createChannel(addr string, connect time.Duration, w channelWaiter) {
 	cw := c.channels[addr]
 	if cw != nil && cw.end != nil && cw.end.Active() {
-		cb(cw.end)
+		w.onChannel(addr, cw.end, nil)
 		return
 	}
 	if cw != nil && cw.connecting {
-		cw.waiters = append(cw.waiters, cb)
+		cw.waiters = append(cw.waiters, w)
 		return
 	}
-	cw = &channelWrapper{connecting: true, waiters: []func(*sim.End){cb}}
+	cw = &channelWrapper{connecting: true, waiters: []channelWaiter{w}}
 	c.channels[addr] = cw
 	c.p.Dial(addr, connect, func(end *sim.End, err error) {
 		cw.connecting = false
@@ -371,7 +449,7 @@ func (c *RemotingClient) createChannel(addr string, connect time.Duration, cb fu
 		ws := cw.waiters
 		cw.waiters = nil
 		for _, w := range ws {
-			w(cw.end)
+			w.onChannel(addr, cw.end, nil)
 		}
 	})
 }

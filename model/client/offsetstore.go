@@ -165,7 +165,8 @@ func (s *offsetStore) updateConsumeOffsetToBroker(mq MessageQueue, off int64, de
 }
 
 // offsetCommit is one UPDATE_CONSUMER_OFFSET being written: the state its
-// callback needs and the request with its header, in one allocation. The
+// callback needs and the request with its header, in one allocation, which
+// is also the call's model.WrittenCallback (no method-value closure). The
 // queue's topic and id and the offset are read back from the header
 // (which nothing changes), not kept twice: 144 bytes, not 176.
 type offsetCommit struct {
@@ -183,11 +184,11 @@ func (s *offsetStore) commitTo(mq MessageQueue, addr string, off int64, detail s
 	oc := &offsetCommit{s: s, broker: mq.BrokerName, addr: addr, detail: detail, done: done}
 	oc.body = model.UpdateConsumerOffsetRequest{ConsumerGroup: s.pc.group, Topic: mq.Topic, QueueID: mq.QueueID, CommitOffset: off}
 	oc.req = model.Request{Code: model.UpdateConsumerOffset, Body: &oc.body}
-	s.pc.c.remoting.InvokeOneway(addr, &oc.req, oc.written)
+	s.pc.c.remoting.InvokeOnewayTo(addr, &oc.req, oc)
 }
 
-// written records the commit once written (or failed: logged only).
-func (oc *offsetCommit) written(err error) {
+// Written records the commit once written (or failed: logged only).
+func (oc *offsetCommit) Written(err error) {
 	errText := ""
 	if err != nil {
 		errText = oc.s.pc.c.remotingException(err).String()

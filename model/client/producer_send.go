@@ -52,16 +52,18 @@ func (p *Producer) sendTo(a *sendAttempt, addr string, begin sim.Time, timeout t
 	left := timeout - time.Duration(cost)*time.Millisecond
 	switch s.mode {
 	case Sync:
-		p.c.remoting.InvokeSync(addr, &a.req, left, a.syncResponse)
+		// a is the callback object: a method value would be a closure
+		// allocated per attempt.
+		p.c.remoting.InvokeSyncTo(addr, &a.req, left, a)
 	case Oneway:
-		p.c.remoting.InvokeOneway(addr, &a.req, a.onewayWritten)
+		p.c.remoting.InvokeOnewayTo(addr, &a.req, a)
 	case Async:
 		p.sendMessageAsync(s, a.mq, addr, &a.req, left, a.thrown)
 	}
 }
 
-// syncResponse is a sync attempt's reply or remoting failure.
-func (a *sendAttempt) syncResponse(resp *model.Response, err error) {
+// Response is a sync attempt's reply or remoting failure.
+func (a *sendAttempt) Response(resp *model.Response, err error) {
 	p := a.s.p
 	if err != nil {
 		a.done(nil, p.c.remotingException(err))
@@ -70,8 +72,8 @@ func (a *sendAttempt) syncResponse(resp *model.Response, err error) {
 	a.done(p.processSendResponse(a.s, a.mq.BrokerName, a.addr, resp))
 }
 
-// onewayWritten ends a oneway attempt: written, or the connect/send error.
-func (a *sendAttempt) onewayWritten(err error) {
+// Written ends a oneway attempt: written, or the connect/send error.
+func (a *sendAttempt) Written(err error) {
 	if err != nil {
 		a.done(nil, a.s.p.c.remotingException(err))
 		return
