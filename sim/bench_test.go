@@ -119,22 +119,7 @@ func BenchmarkTimerLoop(b *testing.B) {
 // each op is one Call answered by Reply (two deliveries, two trace lines,
 // a timeout timer).
 func BenchmarkCall(b *testing.B) {
-	w := unbounded()
-	a, s := w.AddHost("a"), w.AddHost("b")
-	s.AddService("server", func(p *Process) {
-		p.Listen("80", func(e *End) {
-			e.Handle(func(in *Inbound) { in.Reply(in.Msg) }, nil)
-		})
-	})
-	s.Start("server")
-	a.AddService("client", func(*Process) {})
-	client := a.Start("client")
-	var e *End
-	client.Dial("b:80", time.Second, func(end *End, err error) { e = end })
-	w.RunUntil(Time(time.Second))
-	if e == nil {
-		b.Fatal("no connection")
-	}
+	w, _, e := connected(b, func(in *Inbound) { in.Reply(in.Msg) })
 	msg := text("ping")
 	replies := 0
 	var issue func()
@@ -161,20 +146,7 @@ func BenchmarkCall(b *testing.B) {
 // its queue must reuse the room of delivered packets, not grow forever.
 // Each op is one event (a send timer or an arrival).
 func BenchmarkStream(b *testing.B) {
-	w := unbounded()
-	a, s := w.AddHost("a"), w.AddHost("b")
-	s.AddService("server", func(p *Process) {
-		p.Listen("80", func(e *End) { e.Handle(func(*Inbound) {}, nil) })
-	})
-	s.Start("server")
-	a.AddService("client", func(*Process) {})
-	client := a.Start("client")
-	var e *End
-	client.Dial("b:80", time.Second, func(end *End, err error) { e = end })
-	w.RunUntil(Time(time.Second))
-	if e == nil {
-		b.Fatal("no connection")
-	}
+	w, client, e := connected(b, func(*Inbound) {})
 	msg := text("x")
 	var tick func()
 	tick = func() {
@@ -185,4 +157,24 @@ func BenchmarkStream(b *testing.B) {
 	for b.Loop() {
 		w.Step()
 	}
+}
+
+// connected is a world with a client process on host a connected to a
+// server on b:80 whose connections hand every inbound message to handle.
+func connected(b *testing.B, handle func(*Inbound)) (*World, *Process, *End) {
+	w := unbounded()
+	a, s := w.AddHost("a"), w.AddHost("b")
+	s.AddService("server", func(p *Process) {
+		p.Listen("80", func(e *End) { e.Handle(handle, nil) })
+	})
+	s.Start("server")
+	a.AddService("client", func(*Process) {})
+	client := a.Start("client")
+	var e *End
+	client.Dial("b:80", time.Second, func(end *End, err error) { e = end })
+	w.RunUntil(Time(time.Second))
+	if e == nil {
+		b.Fatal("no connection")
+	}
+	return w, client, e
 }
