@@ -126,20 +126,28 @@ func New(n int) *History {
 func Of(rs ...Record) *History {
 	h := New(len(rs))
 	for i := range rs {
-		h.Append(rs[i])
+		h.appendRecord(&rs[i])
 	}
 	return h
 }
 
 // Add appends r, assigning its Seq, and returns that Seq.
-func (h *History) Add(r Record) int64 {
+func (h *History) Add(r Record) int64 { return h.AddRecord(&r) }
+
+// AddRecord is Add for a record the caller holds: it sets r.Seq and
+// appends *r. A Record is ~400 bytes, and the recorder, which writes one
+// for nearly every event, would otherwise copy it once more for each of
+// Add and Append.
+func (h *History) AddRecord(r *Record) int64 {
 	r.Seq = int64(len(h.offs))
-	h.Append(r)
+	h.appendRecord(r)
 	return r.Seq
 }
 
 // Append appends r keeping its Seq (ReadJSONL, Of).
-func (h *History) Append(r Record) {
+func (h *History) Append(r Record) { h.appendRecord(&r) }
+
+func (h *History) appendRecord(r *Record) {
 	if len(h.chunks) == 0 || chunkSize-len(h.chunks[len(h.chunks)-1]) < maxPacked {
 		h.chunks = append(h.chunks, h.mem.bytes(chunkSize)[:0])
 		h.firsts = append(h.firsts, len(h.offs))
@@ -147,7 +155,7 @@ func (h *History) Append(r Record) {
 	c := &h.chunks[len(h.chunks)-1]
 	h.offs = appendTo(h.mem, h.offs, uint32(len(*c)))
 	h.kinds = appendTo(h.mem, h.kinds, h.kindIndex(r.Kind))
-	*c = h.pack(*c, &r, int64(len(h.offs)-1))
+	*c = h.pack(*c, r, int64(len(h.offs)-1))
 	runtime.KeepAlive(h) // the arena's bytes were written until here
 }
 
