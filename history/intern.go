@@ -15,14 +15,31 @@ type strTable struct {
 	seed  maphash.Seed
 }
 
-// find is the slot where s is, or the empty slot where it would go.
-func (t *strTable) find(strs []string, s string) int {
+// A slot holds an id in its low bits and, above them, a tag: hash bits
+// of the string the id names. The table has 2^k slots and is at most
+// half full, so every id is below 2^k and the 32-k bits above are free.
+// Comparing tags first spares most probes the two cache misses (the
+// string header in strs, then its bytes) that comparing the string would
+// cost: a run's keys and msgIds are all the same length, so a length
+// check alone rejects nothing. With 2^32 slots the tag is empty and
+// every probe compares strings, as before. Ids stay in first-seen order.
+
+// idMask is the low bits of a slot that hold the id.
+func (t *strTable) idMask() uint32 { return uint32(len(t.slots) - 1) }
+
+// find is the slot where s is, or the empty slot where it would go, and
+// the tag s's slot carries.
+func (t *strTable) find(strs []string, s string) (int, uint32) {
 	mask := len(t.slots) - 1
-	i := int(maphash.String(t.seed, s)) & mask
+	idMask := uint32(mask)
+	hv := maphash.String(t.seed, s)
+	// The index uses the hash's low bits, the tag its high ones.
+	tag := uint32(hv>>32) &^ idMask
+	i := int(hv) & mask
 	for {
-		id := t.slots[i]
-		if id == 0 || strs[id] == s {
-			return i
+		e := t.slots[i]
+		if e == 0 || e&^idMask == tag && strs[e&idMask] == s {
+			return i, tag
 		}
 		i = (i + 1) & mask
 	}
@@ -36,7 +53,8 @@ func sized(a *arena, strs []string, n int) strTable {
 	}
 	t := strTable{slots: grow[uint32](a, nil, size)[:size], seed: maphash.MakeSeed()}
 	for id := 1; id < len(strs); id++ {
-		t.slots[t.find(strs, strs[id])] = uint32(id)
+		i, tag := t.find(strs, strs[id])
+		t.slots[i] = uint32(id) | tag
 		t.n++
 	}
 	return t

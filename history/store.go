@@ -402,13 +402,15 @@ func (h *History) intern(s string) uint64 {
 		h.ids = sized(h.mem, h.strs, 2*len(h.strs))
 		h.mem.free(byteView(old))
 	}
-	i := h.ids.find(h.strs, s)
-	if id := h.ids.slots[i]; id != 0 {
-		return uint64(id)
+	i, tag := h.ids.find(h.strs, s)
+	if e := h.ids.slots[i]; e != 0 {
+		return uint64(e & h.ids.idMask())
 	}
+	// The check above keeps the table at most half full, so the new id
+	// (h.ids.n+1) is below len(slots) and leaves the tag's bits free.
 	id := uint32(len(h.strs))
 	h.strs = append(h.strs, s)
-	h.ids.slots[i] = id
+	h.ids.slots[i] = id | tag
 	h.ids.n++
 	return uint64(id)
 }
