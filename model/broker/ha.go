@@ -108,8 +108,16 @@ func (c *haConnection) transfer() {
 	}
 	i := st.recordsFrom(c.nextTransferFromWhere)
 	for i < st.log.Len() {
-		body := &model.HATransferBody{MasterPhyOffset: st.log.At(i).(*model.MessageExt).CommitLogOffset}
-		size := 0
+		// The batch's length is counted first so that Msgs is allocated
+		// once, not grown message by message (the same loop condition).
+		n, size := 0, 0
+		for j := i; j < st.log.Len() && (size == 0 || size < c.s.b.cfg.HATransferBatchSize); j++ {
+			size += st.log.At(j).(*model.MessageExt).StoreSize
+			n++
+		}
+		body := &model.HATransferBody{MasterPhyOffset: st.log.At(i).(*model.MessageExt).CommitLogOffset,
+			Msgs: make([]*model.MessageExt, 0, n)}
+		size = 0
 		for i < st.log.Len() && (size == 0 || size < c.s.b.cfg.HATransferBatchSize) {
 			m := st.log.At(i).(*model.MessageExt)
 			body.Msgs = append(body.Msgs, m)
