@@ -308,6 +308,25 @@ func containsTag(tags []string, tag string) bool {
 	return false
 }
 
+// refSlabLen is how many MsgRefs one refSlab array holds.
+const refSlabLen = 128
+
+// msgRefs returns an empty slice of capacity n for a Pull record's Msgs,
+// cut from refSlab when n is small: the history keeps the slice and never
+// changes it, and its capacity is n, so appending past it copies and no
+// two records share a cell. One allocation serves many pulls.
+func (pc *PushConsumer) msgRefs(n int) []history.MsgRef {
+	if n > refSlabLen/4 {
+		return make([]history.MsgRef, 0, n)
+	}
+	if len(pc.refSlab) < n {
+		pc.refSlab = make([]history.MsgRef, refSlabLen)
+	}
+	b := pc.refSlab[:0:n]
+	pc.refSlab = pc.refSlab[n:]
+	return b
+}
+
 // recordPull writes history.Pull: Start is when the request was written.
 func (pc *PushConsumer) recordPull(pr *pullRequest, addr string, start sim.Time, status, errText string, body *model.PullMessageResponse) {
 	rec := history.Record{Kind: history.Pull, Start: start.Duration(), Group: pc.group, Topic: pr.mq.Topic,
@@ -316,7 +335,7 @@ func (pc *PushConsumer) recordPull(pr *pullRequest, addr string, start sim.Time,
 	if body != nil {
 		rec.NextOffset = body.NextBeginOffset
 		if len(body.Msgs) > 0 { // nil when none, as before
-			rec.Msgs = make([]history.MsgRef, 0, len(body.Msgs))
+			rec.Msgs = pc.msgRefs(len(body.Msgs))
 		}
 		for _, m := range body.Msgs {
 			rec.Msgs = append(rec.Msgs, history.MsgRef{Offset: m.QueueOffset, Key: m.Body})
