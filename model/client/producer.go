@@ -298,6 +298,7 @@ type sendAttempt struct {
 	addr  string   // set once the broker is known
 	req   model.Request
 	body  model.SendMessageRequest
+	inv   model.Invocation // a Sync attempt's remoting state, allocated with it
 	// result is the attempt's SendResult, allocated with it: an attempt
 	// makes at most one, and no SendResult is changed once made.
 	result SendResult

@@ -54,7 +54,7 @@ func (p *Producer) sendTo(a *sendAttempt, addr string, begin sim.Time, timeout t
 	case Sync:
 		// a is the callback object: a method value would be a closure
 		// allocated per attempt.
-		p.c.remoting.InvokeSyncTo(addr, &a.req, left, a)
+		p.c.remoting.InvokeSyncIn(&a.inv, addr, &a.req, left, a)
 	case Oneway:
 		p.c.remoting.InvokeOnewayTo(addr, &a.req, a)
 	case Async:

@@ -146,6 +146,7 @@ type pullCall struct {
 	start sim.Time // when the request was written
 	req   model.Request
 	body  model.PullMessageRequest
+	inv   model.Invocation // the call's remoting state, allocated with it
 }
 
 // sendPull builds PULL_MESSAGE for pr and invokes it on addr.
@@ -165,7 +166,7 @@ func (pc *PushConsumer) sendPull(pr *pullRequest, commitOffset int64, done func(
 		MaxMsgNums: pc.cfg.PullBatchSize, SysFlag: flag, CommitOffset: commitOffset, SuspendTimeout: hold,
 		SubVersion: 0}
 	call.req = model.Request{Code: model.PullMessage, Body: &call.body}
-	c.remoting.InvokeAsyncTo(addr, &call.req, timeout, call)
+	c.remoting.InvokeAsyncIn(&call.inv, addr, &call.req, timeout, call)
 }
 
 // Sent is told the connect's outcome: written (the pull thread is
