@@ -180,8 +180,20 @@ func (c *RemotingClient) InvokeSync(addr string, req *Request, timeout time.Dura
 
 // InvokeSyncTo is InvokeSync with a callback object.
 func (c *RemotingClient) InvokeSyncTo(addr string, req *Request, timeout time.Duration, cb ResponseCallback) {
-	inv := &invocation{c: c, req: req, timeout: timeout, begin: c.p.Now(), cb: cb}
-	c.invoke(addr, inv)
+	c.InvokeSyncIn(new(Invocation), addr, req, timeout, cb)
+}
+
+// Invocation is the remoting state of one call, for a caller to embed in
+// its own per-call object so that the call allocates one object, not two.
+// Each Invocation serves exactly one InvokeSyncIn or InvokeAsyncIn and is
+// never reused: the remoting client and the kernel hold it until the call
+// is settled and any late reply dropped.
+type Invocation struct{ inv invocation }
+
+// InvokeSyncIn is InvokeSyncTo with the call's state in inv (zero, unused).
+func (c *RemotingClient) InvokeSyncIn(inv *Invocation, addr string, req *Request, timeout time.Duration, cb ResponseCallback) {
+	inv.inv = invocation{c: c, req: req, timeout: timeout, begin: c.p.Now(), cb: cb}
+	c.invoke(addr, &inv.inv)
 }
 
 // waitOutFIN delivers a call's outcome at its deadline when the peer
@@ -204,17 +216,23 @@ func (c *RemotingClient) waitOutFIN(deadline sim.Time, fn func()) {
 // response-table scan, so it fires ResponseTableScanInterval (1 s grace)
 // after the budget (NettyRemotingAbstract.scanResponseTable).
 func (c *RemotingClient) InvokeAsync(addr string, req *Request, timeout time.Duration, sent func(error), cb func(*Response, error)) {
-	c.invokeAsync(addr, req, timeout, sentFunc(sent), responseFunc(cb))
+	c.invokeAsync(new(Invocation), addr, req, timeout, sentFunc(sent), responseFunc(cb))
 }
 
 // InvokeAsyncTo is InvokeAsync with a callback object.
 func (c *RemotingClient) InvokeAsyncTo(addr string, req *Request, timeout time.Duration, cb AsyncCallback) {
-	c.invokeAsync(addr, req, timeout, cb, cb)
+	c.invokeAsync(new(Invocation), addr, req, timeout, cb, cb)
 }
 
-func (c *RemotingClient) invokeAsync(addr string, req *Request, timeout time.Duration, sent SentCallback, cb ResponseCallback) {
-	inv := &invocation{c: c, req: req, timeout: timeout, begin: c.p.Now(), sent: sent, cb: cb}
-	c.invoke(addr, inv)
+// InvokeAsyncIn is InvokeAsyncTo with the call's state in inv (zero,
+// unused; see Invocation).
+func (c *RemotingClient) InvokeAsyncIn(inv *Invocation, addr string, req *Request, timeout time.Duration, cb AsyncCallback) {
+	c.invokeAsync(inv, addr, req, timeout, cb, cb)
+}
+
+func (c *RemotingClient) invokeAsync(inv *Invocation, addr string, req *Request, timeout time.Duration, sent SentCallback, cb ResponseCallback) {
+	inv.inv = invocation{c: c, req: req, timeout: timeout, begin: c.p.Now(), sent: sent, cb: cb}
+	c.invoke(addr, &inv.inv)
 }
 
 // invocation is one InvokeSync or InvokeAsync: the state its steps share,

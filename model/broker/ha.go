@@ -56,7 +56,7 @@ func (s *HAService) accept(ch *sim.End) {
 	p, cfg := s.b.p, s.b.cfg
 	beat := p.Every(cfg.HASendHeartbeatInterval, cfg.HASendHeartbeatInterval, "", func() {
 		if ch.Active() && c.nextTransferFromWhere >= 0 && p.Now().Sub(c.lastWrite) >= cfg.HASendHeartbeatInterval {
-			c.send(&model.HATransferBody{MasterPhyOffset: c.nextTransferFromWhere})
+			c.send(&haTransfer{body: model.HATransferBody{MasterPhyOffset: c.nextTransferFromWhere}})
 		}
 	})
 	var housekeeping func()
@@ -108,8 +108,21 @@ func (c *haConnection) transfer() {
 	}
 	i := st.recordsFrom(c.nextTransferFromWhere)
 	for i < st.log.Len() {
-		body := &model.HATransferBody{MasterPhyOffset: st.log.At(i).(*model.MessageExt).CommitLogOffset}
-		size := 0
+		// The batch's length is counted first so that Msgs is allocated
+		// once, not grown message by message (the same loop condition).
+		n, size := 0, 0
+		for j := i; j < st.log.Len() && (size == 0 || size < c.s.b.cfg.HATransferBatchSize); j++ {
+			size += st.log.At(j).(*model.MessageExt).StoreSize
+			n++
+		}
+		x := &haTransfer{body: model.HATransferBody{MasterPhyOffset: st.log.At(i).(*model.MessageExt).CommitLogOffset}}
+		body := &x.body
+		if n == 1 {
+			body.Msgs = x.one[:0]
+		} else {
+			body.Msgs = make([]*model.MessageExt, 0, n)
+		}
+		size = 0
 		for i < st.log.Len() && (size == 0 || size < c.s.b.cfg.HATransferBatchSize) {
 			m := st.log.At(i).(*model.MessageExt)
 			body.Msgs = append(body.Msgs, m)
@@ -117,13 +130,29 @@ func (c *haConnection) transfer() {
 			c.nextTransferFromWhere = m.CommitLogOffset + int64(m.StoreSize)
 			i++
 		}
-		c.send(body)
+		c.send(x)
 	}
 }
 
-func (c *haConnection) send(body *model.HATransferBody) {
+// haTransfer is a transfer's request and body allocated together, with
+// room for a one-message batch's Msgs; it is shared with the slave and
+// never changed once sent.
+type haTransfer struct {
+	req  model.Request
+	body model.HATransferBody
+	one  [1]*model.MessageExt
+}
+
+func (c *haConnection) send(x *haTransfer) {
 	c.lastWrite = c.s.b.p.Now()
-	_ = c.ch.Send(&model.Request{Code: model.HATransfer, Body: body})
+	x.req = model.Request{Code: model.HATransfer, Body: &x.body}
+	_ = c.ch.Send(&x.req)
+}
+
+// haReport is a report's request and body, allocated together.
+type haReport struct {
+	req  model.Request
+	body model.HAReportBody
 }
 
 // onPut wakes the writers: a SYNC_MASTER's at once, an ASYNC_MASTER's
@@ -285,7 +314,9 @@ func (c *HAClient) connected(ch *sim.End) {
 
 func (c *HAClient) report(offset int64) {
 	c.lastWrite = c.b.p.Now()
-	if c.ch.Send(&model.Request{Code: model.HAReport, Body: &model.HAReportBody{MaxPhyOffset: offset}}) != nil {
+	x := &haReport{body: model.HAReportBody{MaxPhyOffset: offset}}
+	x.req = model.Request{Code: model.HAReport, Body: &x.body}
+	if c.ch.Send(&x.req) != nil {
 		c.closeMaster(c.ch)
 	}
 }

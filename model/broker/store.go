@@ -58,6 +58,27 @@ type MessageStore struct {
 	// StoreStatsService counters, in memory (§7: the dashboard's counts).
 	putMessageTimesTotal         int64
 	getMessageTransferedMsgCount int64
+	// firstSlab backs the first message of pull results, one cell each
+	// (see firstMsg), so a pull finding messages does not allocate a
+	// one-element slice of its own.
+	firstSlab []*model.MessageExt
+}
+
+// firstMsgSlab is how many pull results share one firstSlab array.
+const firstMsgSlab = 64
+
+// firstMsg returns a slice holding m alone, of capacity 1, cut from
+// firstSlab: a second append copies it out, so no two results share a
+// cell, and a cell is written once, before its result is sent (results
+// are shared with consumers, read only). It replaces append(nil, m).
+func (s *MessageStore) firstMsg(m *model.MessageExt) []*model.MessageExt {
+	if len(s.firstSlab) == 0 {
+		s.firstSlab = make([]*model.MessageExt, firstMsgSlab)
+	}
+	b := s.firstSlab[:1:1]
+	s.firstSlab = s.firstSlab[1:]
+	b[0] = m
+	return b
 }
 
 func newMessageStore(b *Broker) *MessageStore {
@@ -315,7 +336,11 @@ func (s *MessageStore) scanQueue(q []*model.MessageExt, offset int64, maxMsgNums
 		if !tagsMatch(sub, m.Tags) {
 			continue
 		}
-		r.msgs = append(r.msgs, m)
+		if r.msgs == nil {
+			r.msgs = s.firstMsg(m)
+		} else {
+			r.msgs = append(r.msgs, m)
+		}
 		bytes += m.StoreSize
 		r.status = getFound
 		s.getMessageTransferedMsgCount++

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"rmqsim/history"
 	"rmqsim/model"
 	"rmqsim/sim"
 )
@@ -39,6 +40,7 @@ const (
 // RemoteBrokerOffsetStore (facts §5), CLUSTERING model.
 type PushConsumer struct {
 	c             *Instance
+	refSlab       []history.MsgRef // see msgRefs
 	group         string
 	cfg           model.ConsumerConfig
 	subscriptions map[string]*model.SubscriptionData

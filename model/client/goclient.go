@@ -89,7 +89,7 @@ func (p *Producer) goInvoke(s *sendCall, mq MessageQueue, addr string, cb func(*
 			cb(nil, newGoError(p.c.remotingException(err).Msg, nil), true)
 			return
 		}
-		r, ex := p.processSendResponse(s, mq.BrokerName, addr, resp)
+		r, ex := p.processSendResponse(s, mq.BrokerName, addr, resp, nil)
 		if ex != nil {
 			ex = newGoError("CODE: "+strconv.Itoa(int(resp.Code))+"  DESC: "+resp.Remark, nil)
 			cb(nil, ex, goRetryCode(resp.Code))

@@ -157,8 +157,11 @@ type sendCall struct {
 	result      *SendResult
 	asyncTimes  int
 	attempts    int // attempts made (SendAttempt records)
-	// returned is send()'s (or, for async, sendDefaultImpl's) return.
+	// returned is async sendDefaultImpl's return; nil for Sync and
+	// Oneway, whose send() returns through finish (see ret).
 	returned func(*SendResult, *Exception)
+	// cb is Send's caller's callback, run by finish.
+	cb func(*SendResult, *Exception)
 	// completed is the async SendCallback (onSuccess / onException).
 	completed func(*SendResult, *Exception)
 }
@@ -168,20 +171,18 @@ type sendCall struct {
 // Oneway, and when the SendCallback runs for Async (send() itself returns
 // at once). It records SendAttempt, SendAttemptFail and SendReturn.
 func (p *Producer) Send(msg model.Message, mode Mode, index int, cb func(*SendResult, *Exception)) {
-	s := &sendCall{p: p, msg: msg, mode: mode, index: index, timeout: p.cfg.SendMsgTimeout, begin: p.c.p.Now()}
-	finish := func(r *SendResult, ex *Exception) {
-		p.recordReturn(s, r, ex)
-		cb(r, ex)
-	}
+	s := &sendCall{p: p, msg: msg, mode: mode, index: index, timeout: p.cfg.SendMsgTimeout, begin: p.c.p.Now(), cb: cb}
 	if p.c.goClient {
-		p.goSend(s, finish)
+		p.goSend(s, s.finish)
 		return
 	}
 	if mode != Async {
-		s.returned = finish
+		// returned stays nil: ret calls finish directly, so a
+		// synchronous send allocates no closure for its return.
 		p.sendDefaultImpl(s)
 		return
 	}
+	finish := s.finish
 	s.completed = finish
 	p.async.Submit("asyncSend", func(done func()) {
 		cost := p.c.p.Now().Sub(s.begin).Milliseconds()
@@ -202,11 +203,27 @@ func (p *Producer) Send(msg model.Message, mode Mode, index int, cb func(*SendRe
 	})
 }
 
+// finish is send()'s return to the caller: the SendReturn record, then cb.
+func (s *sendCall) finish(r *SendResult, ex *Exception) {
+	s.p.recordReturn(s, r, ex)
+	s.cb(r, ex)
+}
+
+// ret is sendDefaultImpl's return: to returned when set (async), else
+// straight to finish (Sync and Oneway).
+func (s *sendCall) ret(r *SendResult, ex *Exception) {
+	if s.returned != nil {
+		s.returned(r, ex)
+		return
+	}
+	s.finish(r, ex)
+}
+
 // sendDefaultImpl (§4.2): one sendMsgTimeout budget from before the route
 // lookup, shared by every attempt.
 func (p *Producer) sendDefaultImpl(s *sendCall) {
 	if p.state != running {
-		s.returned(nil, newMQClientException("The producer service state not OK, "+stateName(p.state)+suggestTodo(), nil))
+		s.ret(nil, newMQClientException("The producer service state not OK, "+stateName(p.state)+suggestTodo(), nil))
 		return
 	}
 	// tryToFindTopicPublishInfo's cached case, without its callback's
@@ -223,11 +240,11 @@ func (p *Producer) sendDefaultImpl(s *sendCall) {
 // sendWithRoute starts the retry loop once the publish info is known.
 func (p *Producer) sendWithRoute(s *sendCall, info *TopicPublishInfo, fetched bool, ise *Exception) {
 	if ise != nil {
-		s.returned(nil, ise)
+		s.ret(nil, ise)
 		return
 	}
 	if !info.ok() {
-		s.returned(nil, noRouteException(s.msg.Topic))
+		s.ret(nil, noRouteException(s.msg.Topic))
 		return
 	}
 	s.info, s.fetched = info, fetched
@@ -281,6 +298,10 @@ type sendAttempt struct {
 	addr  string   // set once the broker is known
 	req   model.Request
 	body  model.SendMessageRequest
+	inv   model.Invocation // a Sync attempt's remoting state, allocated with it
+	// result is the attempt's SendResult, allocated with it: an attempt
+	// makes at most one, and no SendResult is changed once made.
+	result SendResult
 }
 
 // attempt runs attempt s.times of the retry loop of sendDefaultImpl.
@@ -320,7 +341,7 @@ func (a *sendAttempt) done(r *SendResult, ex *Exception) {
 			p.attempt(s)
 			return
 		}
-		s.returned(r, nil)
+		s.ret(r, nil)
 		return
 	}
 	p.recordAttemptFail(s, mq, ex)
@@ -330,13 +351,13 @@ func (a *sendAttempt) done(r *SendResult, ex *Exception) {
 	case ex.Class == ClassMQBrokerException:
 		p.fault.updateFaultItem(p.c.p.Now(), mq.BrokerName, latency, true)
 		if s.result != nil {
-			s.returned(s.result, nil)
+			s.ret(s.result, nil)
 		} else {
-			s.returned(nil, ex) // thrown at once (§4.2)
+			s.ret(nil, ex) // thrown at once (§4.2)
 		}
 		return
 	default:
-		s.returned(nil, ex) // IllegalStateException and friends escape the loop
+		s.ret(nil, ex) // IllegalStateException and friends escape the loop
 		return
 	}
 	p.fault.updateFaultItem(p.c.p.Now(), mq.BrokerName, latency, true)
@@ -367,11 +388,11 @@ func retriedBrokerCode(code model.ResponseCode) bool {
 // budget ran out before an attempt, else "Send [n] times, still failed".
 func (p *Producer) sendFailed(s *sendCall) {
 	if s.result != nil {
-		s.returned(s.result, nil)
+		s.ret(s.result, nil)
 		return
 	}
 	if s.callTimeout {
-		s.returned(nil, &Exception{Class: ClassRemotingTooMuchRequest, Msg: "sendDefaultImpl call timeout"})
+		s.ret(nil, &Exception{Class: ClassRemotingTooMuchRequest, Msg: "sendDefaultImpl call timeout"})
 		return
 	}
 	sent := make([]string, len(s.brokersSent))
@@ -396,7 +417,7 @@ func (p *Producer) sendFailed(s *sendCall) {
 	case s.lastErr.Class == ClassMQClientException:
 		ex.Code = clientErrorBrokerNotExist
 	}
-	s.returned(nil, ex)
+	s.ret(nil, ex)
 }
 
 func stateName(s serviceState) string {

@@ -54,7 +54,7 @@ func (p *Producer) sendTo(a *sendAttempt, addr string, begin sim.Time, timeout t
 	case Sync:
 		// a is the callback object: a method value would be a closure
 		// allocated per attempt.
-		p.c.remoting.InvokeSyncTo(addr, &a.req, left, a)
+		p.c.remoting.InvokeSyncIn(&a.inv, addr, &a.req, left, a)
 	case Oneway:
 		p.c.remoting.InvokeOnewayTo(addr, &a.req, a)
 	case Async:
@@ -69,7 +69,7 @@ func (a *sendAttempt) Response(resp *model.Response, err error) {
 		a.done(nil, p.c.remotingException(err))
 		return
 	}
-	a.done(p.processSendResponse(a.s, a.mq.BrokerName, a.addr, resp))
+	a.done(p.processSendResponse(a.s, a.mq.BrokerName, a.addr, resp, &a.result))
 }
 
 // Written ends a oneway attempt: written, or the connect/send error.
@@ -78,7 +78,8 @@ func (a *sendAttempt) Written(err error) {
 		a.done(nil, a.s.p.c.remotingException(err))
 		return
 	}
-	a.done(&SendResult{Status: StatusOneway, MsgID: a.s.msg.UniqKey, Queue: a.mq}, nil)
+	a.result = SendResult{Status: StatusOneway, MsgID: a.s.msg.UniqKey, Queue: a.mq}
+	a.done(&a.result, nil)
 }
 
 // thrown is what an async attempt's invoke throws on the sending thread.
@@ -101,8 +102,9 @@ func (p *Producer) sendHeader(s *sendCall, mq MessageQueue) model.SendMessageReq
 }
 
 // processSendResponse maps the broker's code to a SendStatus, or throws
-// MQBrokerException for any other code (MQClientAPIImpl).
-func (p *Producer) processSendResponse(s *sendCall, brokerName, addr string, resp *model.Response) (*SendResult, *Exception) {
+// MQBrokerException for any other code (MQClientAPIImpl). The result is
+// made in r when it is not nil (an attempt's own), else allocated.
+func (p *Producer) processSendResponse(s *sendCall, brokerName, addr string, resp *model.Response, r *SendResult) (*SendResult, *Exception) {
 	var status string
 	switch resp.Code {
 	case model.Success:
@@ -117,8 +119,12 @@ func (p *Producer) processSendResponse(s *sendCall, brokerName, addr string, res
 		return nil, newMQBrokerException(resp.Code, resp.Remark, p.c.javaAddrs(addr))
 	}
 	h := resp.Body.(*model.SendMessageResponse)
-	return &SendResult{Status: status, MsgID: s.msg.UniqKey, OffsetMsgID: h.MsgID,
-		Queue: MessageQueue{Topic: s.msg.Topic, BrokerName: brokerName, QueueID: h.QueueID}, QueueOffset: h.QueueOffset}, nil
+	if r == nil {
+		r = new(SendResult)
+	}
+	*r = SendResult{Status: status, MsgID: s.msg.UniqKey, OffsetMsgID: h.MsgID,
+		Queue: MessageQueue{Topic: s.msg.Topic, BrokerName: brokerName, QueueID: h.QueueID}, QueueOffset: h.QueueOffset}
+	return r, nil
 }
 
 // sendMessageAsync is MQClientAPIImpl.sendMessageAsync (§4.4): thrown is
@@ -137,7 +143,7 @@ func (p *Producer) sendMessageAsync(s *sendCall, mq MessageQueue, addr string, r
 		cost := p.c.p.Now().Sub(begin)
 		left := timeout - cost.Truncate(time.Millisecond)
 		if err == nil {
-			r, ex := p.processSendResponse(s, mq.BrokerName, addr, resp)
+			r, ex := p.processSendResponse(s, mq.BrokerName, addr, resp, nil)
 			if ex == nil {
 				p.fault.updateFaultItem(p.c.p.Now(), mq.BrokerName, cost, false)
 				s.completed(r, nil)

@@ -146,6 +146,7 @@ type pullCall struct {
 	start sim.Time // when the request was written
 	req   model.Request
 	body  model.PullMessageRequest
+	inv   model.Invocation // the call's remoting state, allocated with it
 }
 
 // sendPull builds PULL_MESSAGE for pr and invokes it on addr.
@@ -165,7 +166,7 @@ func (pc *PushConsumer) sendPull(pr *pullRequest, commitOffset int64, done func(
 		MaxMsgNums: pc.cfg.PullBatchSize, SysFlag: flag, CommitOffset: commitOffset, SuspendTimeout: hold,
 		SubVersion: 0}
 	call.req = model.Request{Code: model.PullMessage, Body: &call.body}
-	c.remoting.InvokeAsyncTo(addr, &call.req, timeout, call)
+	c.remoting.InvokeAsyncIn(&call.inv, addr, &call.req, timeout, call)
 }
 
 // Sent is told the connect's outcome: written (the pull thread is
@@ -308,6 +309,25 @@ func containsTag(tags []string, tag string) bool {
 	return false
 }
 
+// refSlabLen is how many MsgRefs one refSlab array holds.
+const refSlabLen = 128
+
+// msgRefs returns an empty slice of capacity n for a Pull record's Msgs,
+// cut from refSlab when n is small: the history keeps the slice and never
+// changes it, and its capacity is n, so appending past it copies and no
+// two records share a cell. One allocation serves many pulls.
+func (pc *PushConsumer) msgRefs(n int) []history.MsgRef {
+	if n > refSlabLen/4 {
+		return make([]history.MsgRef, 0, n)
+	}
+	if len(pc.refSlab) < n {
+		pc.refSlab = make([]history.MsgRef, refSlabLen)
+	}
+	b := pc.refSlab[:0:n]
+	pc.refSlab = pc.refSlab[n:]
+	return b
+}
+
 // recordPull writes history.Pull: Start is when the request was written.
 func (pc *PushConsumer) recordPull(pr *pullRequest, addr string, start sim.Time, status, errText string, body *model.PullMessageResponse) {
 	rec := history.Record{Kind: history.Pull, Start: start.Duration(), Group: pc.group, Topic: pr.mq.Topic,
@@ -316,7 +336,7 @@ func (pc *PushConsumer) recordPull(pr *pullRequest, addr string, start sim.Time,
 	if body != nil {
 		rec.NextOffset = body.NextBeginOffset
 		if len(body.Msgs) > 0 { // nil when none, as before
-			rec.Msgs = make([]history.MsgRef, 0, len(body.Msgs))
+			rec.Msgs = pc.msgRefs(len(body.Msgs))
 		}
 		for _, m := range body.Msgs {
 			rec.Msgs = append(rec.Msgs, history.MsgRef{Offset: m.QueueOffset, Key: m.Body})
