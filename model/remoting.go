@@ -143,7 +143,7 @@ type SentCallback interface {
 	Sent(err error)
 }
 
-// AsyncCallback is InvokeAsyncTo's callback object.
+// AsyncCallback is InvokeAsyncIn's callback object.
 type AsyncCallback interface {
 	SentCallback
 	ResponseCallback
@@ -175,12 +175,7 @@ func (f writtenFunc) Written(err error)                   { f(err) }
 // with the response or a *RemotingError. The time spent connecting counts
 // against timeout.
 func (c *RemotingClient) InvokeSync(addr string, req *Request, timeout time.Duration, cb func(*Response, error)) {
-	c.InvokeSyncTo(addr, req, timeout, responseFunc(cb))
-}
-
-// InvokeSyncTo is InvokeSync with a callback object.
-func (c *RemotingClient) InvokeSyncTo(addr string, req *Request, timeout time.Duration, cb ResponseCallback) {
-	c.InvokeSyncIn(new(Invocation), addr, req, timeout, cb)
+	c.InvokeSyncIn(new(Invocation), addr, req, timeout, responseFunc(cb))
 }
 
 // Invocation is the remoting state of one call, for a caller to embed in
@@ -190,7 +185,8 @@ func (c *RemotingClient) InvokeSyncTo(addr string, req *Request, timeout time.Du
 // is settled and any late reply dropped.
 type Invocation struct{ inv invocation }
 
-// InvokeSyncIn is InvokeSyncTo with the call's state in inv (zero, unused).
+// InvokeSyncIn is InvokeSync with a callback object and the call's state
+// in inv (zero, unused).
 func (c *RemotingClient) InvokeSyncIn(inv *Invocation, addr string, req *Request, timeout time.Duration, cb ResponseCallback) {
 	inv.inv = invocation{c: c, req: req, timeout: timeout, begin: c.p.Now(), cb: cb}
 	c.invoke(addr, &inv.inv)
@@ -219,13 +215,8 @@ func (c *RemotingClient) InvokeAsync(addr string, req *Request, timeout time.Dur
 	c.invokeAsync(new(Invocation), addr, req, timeout, sentFunc(sent), responseFunc(cb))
 }
 
-// InvokeAsyncTo is InvokeAsync with a callback object.
-func (c *RemotingClient) InvokeAsyncTo(addr string, req *Request, timeout time.Duration, cb AsyncCallback) {
-	c.invokeAsync(new(Invocation), addr, req, timeout, cb, cb)
-}
-
-// InvokeAsyncIn is InvokeAsyncTo with the call's state in inv (zero,
-// unused; see Invocation).
+// InvokeAsyncIn is InvokeAsync with a callback object and the call's
+// state in inv (zero, unused; see Invocation).
 func (c *RemotingClient) InvokeAsyncIn(inv *Invocation, addr string, req *Request, timeout time.Duration, cb AsyncCallback) {
 	c.invokeAsync(inv, addr, req, timeout, cb, cb)
 }
