@@ -149,7 +149,21 @@ type Record struct {
 	// tick. 0 means not recorded; the judges then place the call before
 	// every record at or after Start (see check/doc.go).
 	CallSeq int64 `json:"call_seq,omitempty"`
+
+	// KeyRef and MsgIDRef are Key's and MsgID's ids in the history's
+	// table of distinct strings (History.Str): dense integers in
+	// first-seen order, so a judge can index a slice by a message instead
+	// of hashing its key into a map. A History sets them on every record
+	// it yields (0 for an empty string); appending ignores them, and
+	// they are no part of the record's JSON.
+	KeyRef   ID `json:"-"`
+	MsgIDRef ID `json:"-"`
 }
+
+// ID is a string's id in one history's table of distinct strings: 0 is
+// "", the others count up from 1 in the order the history first saw
+// them. Ids of different histories are unrelated.
+type ID uint32
 
 // String is a one-line description for logs and explanations.
 func (r *Record) String() string {

@@ -159,14 +159,49 @@ func (h *History) appendRecord(r *Record) {
 	runtime.KeepAlive(h) // the arena's bytes were written until here
 }
 
-// Seal frees what only appending needs: the map from each distinct
-// string to its id (~30 bytes a string, three strings a message), and
-// the cache in front of it. Call it when the run has ended; an Append
-// after it still works, rebuilding the map first.
+// Seal frees what only appending needs: the cache of recently packed
+// strings. Call it when the run has ended. The index from each distinct
+// string to its id stays (4 bytes a slot, at most half full: ~8 bytes a
+// string, three strings a message), because Lookup reads it: a judge
+// keyed by ids finds a string that no record field hands it an id for
+// (a pulled message's key) there.
 func (h *History) Seal() {
-	h.mem.free(byteView(h.ids.slots))
-	h.ids = strTable{}
 	h.cache = idCache{}
+}
+
+// Strings is how many ids the history has given, "" (id 0) included: a
+// slice indexed by ID needs this length.
+func (h *History) Strings() int {
+	if h == nil {
+		return 0
+	}
+	return max(len(h.strs), 1)
+}
+
+// Str is the string with id id (0 ≤ id < Strings()).
+func (h *History) Str(id ID) string {
+	if id == 0 {
+		return ""
+	}
+	return h.strs[id]
+}
+
+// Lookup is s's id, and false if no record of the history holds s (the
+// empty string is id 0, always there).
+func (h *History) Lookup(s string) (ID, bool) {
+	if s == "" {
+		return 0, true
+	}
+	if h == nil || h.ids.n == 0 {
+		return 0, false
+	}
+	i, _ := h.ids.find(h.strs, s)
+	e := h.ids.slots[i]
+	runtime.KeepAlive(h) // slots may be the arena's
+	if e == 0 {
+		return 0, false
+	}
+	return ID(e & h.ids.idMask()), true
 }
 
 // Len is the number of records.
@@ -397,7 +432,7 @@ func (h *History) intern(s string) uint64 {
 	if len(h.strs) == 0 { // the zero History
 		h.strs = []string{""}
 	}
-	if 2*(h.ids.n+1) > len(h.ids.slots) { // Seal dropped the table, or it is half full
+	if 2*(h.ids.n+1) > len(h.ids.slots) { // the zero History has no table yet, or it is half full
 		old := h.ids.slots
 		h.ids = sized(h.mem, h.strs, 2*len(h.strs))
 		h.mem.free(byteView(old))
@@ -531,11 +566,11 @@ func (h *History) unpack(b []byte, i int64) (r Record) {
 		case fProc:
 			r.Proc = strs[u]
 		case fKey:
-			r.Key = strs[u]
+			r.Key, r.KeyRef = strs[u], ID(u)
 		case fIndex:
 			r.Index = int(unzig(u))
 		case fMsgID:
-			r.MsgID = strs[u]
+			r.MsgID, r.MsgIDRef = strs[u], ID(u)
 		case fOffsetMsgID:
 			r.OffsetMsgID = strs[u]
 		case fTopic:
