@@ -9,7 +9,7 @@ import (
 // observeDeliver checks for phantoms, classifies a redelivery and checks
 // queue order for orderly groups.
 func (l *ledger) observeDeliver(r *history.Record) {
-	m := l.msg(r.Key)
+	m := l.msg(r.Key, r.KeyRef)
 	if !m.known() {
 		l.phantom[r.Key] = append(l.phantom[r.Key], r.Seq)
 	}
@@ -49,7 +49,7 @@ func (l *ledger) dupCause(k gk, prev, d delivery) (Cause, []int64, string) {
 	}
 	dq, pq := l.qids[d.q], l.qids[prev.q]
 	if d.q != prev.q || d.offset != prev.offset {
-		m := l.msgs[k.key]
+		m := l.find(k.key)
 		var ev []int64
 		for _, c := range m.copies {
 			if !c.replica {
@@ -105,7 +105,7 @@ func (l *ledger) checkOrder(r *history.Record, d delivery) {
 // observePull notes phantom keys and OFFSET_ILLEGAL jumps.
 func (l *ledger) observePull(r *history.Record) {
 	for _, m := range r.Msgs {
-		if mm := l.msgs[m.Key]; mm == nil || !mm.known() {
+		if mm := l.find(m.Key); mm == nil || !mm.known() {
 			l.phantom[m.Key] = append(l.phantom[m.Key], r.Seq)
 		}
 	}

@@ -69,17 +69,17 @@ func checkDelivery(h *history.History, opt DeliveryOptions) DeliveryResult {
 	// the rest (in a field-experiment run, 10,000 of 10,300 were never
 	// sent) only counted, in any order, since counting commutes. Sorting
 	// every key was a tenth of this judge.
-	keys := make([]string, 0, len(l.msgs)) // all, in a run that loses no send
-	for k, m := range l.msgs {
+	acked := make([]*message, 0, len(l.msgs)) // all, in a run that loses no send
+	for _, m := range l.msgs {
 		if m.ok() {
-			keys = append(keys, k)
+			acked = append(acked, m)
 		} else {
 			j.count(m)
 		}
 	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		j.judgeKey(l.msgs[k])
+	slices.SortFunc(acked, func(a, b *message) int { return strings.Compare(a.key, b.key) })
+	for _, m := range acked {
+		j.judgeKey(m)
 	}
 	j.notes()
 	res := DeliveryResult{

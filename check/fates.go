@@ -87,7 +87,7 @@ func (l *ledger) phantoms() Outcome {
 	for _, k := range keys {
 		seen := l.phantom[k]
 		v := Violation{Property: NoPhantom, Key: k, Cause: CausePhantom, Seqs: seqs(seen...)}
-		m := l.msgs[k]
+		m := l.find(k)
 		if m != nil && m.known() {
 			first := m.first
 			v.Seqs = seqs(append(seen, first)...)

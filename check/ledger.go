@@ -170,7 +170,11 @@ type owner struct{ group, proc, topic string }
 type ledger struct {
 	keys    keys
 	orderly map[string]bool
-	msgs    map[string]*message
+	msgs    []*message // every key's entry, first seen first
+	// byRef is a key's history string id → 1 + its index in msgs (0:
+	// none): read almost in order, where a map of a million keys cost a
+	// cache miss a lookup.
+	byRef   []int32
 	slab    []message          // where msg takes the next message from
 	outs    []msgOutcome       // where outcomeOf takes the next outcome from
 	pairs   []storedCopy       // where copyPair takes the next two copies from
@@ -234,7 +238,8 @@ type (
 // what it meant has more messages than n/8).
 func newLedger(orderly []string, n, intends int, k keys) *ledger {
 	l := &ledger{
-		keys: k, orderly: map[string]bool{}, msgs: make(map[string]*message, max(n/8, intends)), more: map[gk]*delivered{},
+		keys: k, orderly: map[string]bool{}, msgs: make([]*message, 0, max(n/8, intends)),
+		byRef: make([]int32, k.h.Strings()), more: map[gk]*delivered{},
 		phantom: map[string][]int64{}, groups: map[string]*groupInfo{}, faults: newFaultLedger(),
 		procGroups: map[string]map[string]bool{}, procExit: map[string]int64{},
 		brokerOf: map[string]string{}, brokerLife: map[string]int64{},
@@ -249,15 +254,33 @@ func newLedger(orderly []string, n, intends int, k keys) *ledger {
 	return l
 }
 
-// msg returns the key's entry, creating it.
-func (l *ledger) msg(key string) *message {
-	m := l.msgs[key]
-	if m == nil {
-		m = fromSlab(&l.slab)
-		*m = message{key: key, callSeq: -1, first: -1}
-		l.msgs[key] = m
+// msg returns the entry of key (whose history id is ref), creating it.
+func (l *ledger) msg(key string, ref history.ID) *message {
+	if i := l.byRef[ref]; i > 0 {
+		return l.msgs[i-1]
 	}
+	m := fromSlab(&l.slab)
+	*m = message{key: key, callSeq: -1, first: -1}
+	l.msgs = append(l.msgs, m)
+	l.byRef[ref] = int32(len(l.msgs))
 	return m
+}
+
+// ofRef is the entry of the key whose history id is ref, or nil.
+func (l *ledger) ofRef(ref history.ID) *message {
+	if i := l.byRef[ref]; i > 0 {
+		return l.msgs[i-1]
+	}
+	return nil
+}
+
+// find is the entry of key, or nil: for a key a record hands over as a
+// string only (a pulled message's), found by its id in the history.
+func (l *ledger) find(key string) *message {
+	if ref, ok := l.keys.h.Lookup(key); ok {
+		return l.ofRef(ref)
+	}
+	return nil
 }
 
 // topicOf is the record's topic, else the topic the key was sent to.
@@ -265,7 +288,7 @@ func (l *ledger) topicOf(r *history.Record) string {
 	if r.Topic != "" || r.Key == "" {
 		return r.Topic
 	}
-	if m := l.msgs[r.Key]; m != nil {
+	if m := l.ofRef(r.KeyRef); m != nil {
 		return m.topic
 	}
 	return ""
@@ -324,7 +347,7 @@ func (l *ledger) observe(r *history.Record) {
 }
 
 func (l *ledger) observeSend(r *history.Record) {
-	m := l.msg(r.Key)
+	m := l.msg(r.Key, r.KeyRef)
 	if m.topic == "" {
 		m.topic = r.Topic
 	}
@@ -357,8 +380,8 @@ func (l *ledger) observeStored(r *history.Record) {
 		return
 	}
 	l.storedAny = true
-	key := l.keys.of(r)
-	m := l.msg(key)
+	key, ref := l.keys.of(r)
+	m := l.msg(key, ref)
 	if m.first < 0 {
 		m.first = r.Seq
 	}
@@ -406,7 +429,8 @@ func (l *ledger) observeLost(r *history.Record) {
 			l.lostWhy[m.key] = r.Detail
 		}
 	}
-	if m := l.msgs[l.keys.of(r)]; r.Key != "" && m != nil {
+	_, ref := l.keys.of(r)
+	if m := l.ofRef(ref); r.Key != "" && m != nil {
 		for i, c := range m.copies {
 			if q := l.qids[c.q]; q.broker == r.Broker && q.queue == r.QueueID && c.offset == r.QueueOffset &&
 				(r.Proc == "" || r.Proc == c.proc) {
@@ -417,14 +441,14 @@ func (l *ledger) observeLost(r *history.Record) {
 	}
 	if l.copyAt == nil {
 		l.copyAt = map[copyCoord]copyIndex{}
-		for k, m := range l.msgs {
+		for _, m := range l.msgs {
 			for i, c := range m.copies {
-				l.index(copyIndex{k, i, c.seq}, c)
+				l.index(copyIndex{m.key, i, c.seq}, c)
 			}
 		}
 	}
 	if ci, ok := l.copyAt[copyCoord{r.Proc, l.queueOf(r), r.QueueOffset}]; ok {
-		mark(l.msgs[ci.key], ci.i)
+		mark(l.find(ci.key), ci.i)
 	}
 }
 

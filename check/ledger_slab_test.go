@@ -26,7 +26,11 @@ func TestOutcomeSlab(t *testing.T) {
 		}
 	}
 	seen := map[*msgOutcome]string{}
-	for key, m := range l.msgs {
+	for _, m := range l.msgs {
+		key := m.key
+		if l.find(key) != m {
+			t.Fatalf("%s: find gives another entry", key)
+		}
 		if _, sent := ret[key]; !sent && m.out == nil {
 			continue
 		}

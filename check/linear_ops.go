@@ -201,8 +201,10 @@ type builder struct {
 	// spare holds the lists of keys resolve settled, emptied, for the
 	// next keys' attempts: a send is in flight for a few records only,
 	// and a list each cost an allocation per message.
-	spare     [][]attempt
-	sendCall  map[string]int64
+	spare [][]attempt
+	// sendCall is a key's history string id → 1 + the Seq of its last
+	// SendCall (0: none), indexed rather than hashed (see keys).
+	sendCall  []int64
 	restarted map[string]bool // brokerName → its master process exited
 	// carried: commits riding on a pull, acknowledged by its response.
 	carried map[pullKey]opRef
@@ -292,7 +294,7 @@ func buildOps(h *history.History, skipUnread bool) []*part {
 func newBuilder(h *history.History) *builder {
 	return &builder{h: h, st: newStamper(h), parts: map[partKey]*part{},
 		masters: map[string]map[string]bool{}, brokerOf: map[string]string{},
-		replicas: map[copyCoord]bool{}, open: map[string][]attempt{}, sendCall: make(map[string]int64, h.Count(history.SendCall)),
+		replicas: map[copyCoord]bool{}, open: map[string][]attempt{}, sendCall: make([]int64, h.Strings()),
 		restarted: map[string]bool{}, carried: map[pullKey]opRef{}, lastRead: map[pullKey]int{}}
 }
 
@@ -491,7 +493,7 @@ var addKinds = []history.Kind{history.SendCall, history.SendAttempt, history.Sen
 func (b *builder) add(r *history.Record) {
 	switch r.Kind {
 	case history.SendCall:
-		b.sendCall[r.Key] = r.Seq
+		b.sendCall[r.KeyRef] = r.Seq + 1
 	case history.SendAttempt:
 		if r.Broker != "" { // an attempt without a queue appends nowhere
 			atts, ok := b.open[r.Key]
@@ -608,7 +610,7 @@ func (b *builder) resolve(key string, ret *history.Record) {
 		return
 	}
 	call, from := b.st.call(ret), int64(-1)
-	if s, ok := b.sendCall[key]; ok {
+	if s := b.sendCall[ret.KeyRef] - 1; s >= 0 {
 		call, from = b.st.at(s), s
 	}
 	if n := len(atts); n > 0 {
