@@ -93,17 +93,23 @@ func (t Tolerated) check() check.Tolerated {
 // stored (whatever happened to them afterwards).
 func storedByBroker(h *history.History, f *historyFacts) map[string]int {
 	out := map[string]int{}
-	// Sized by the Stored records (slave copies included), not the sends:
-	// a field-experiment run intends 10,300 messages and stores 300.
-	seen := make(map[[2]string]bool, h.Count(history.Stored))
+	// Each broker's keys seen, by key id (a run has a broker or a few).
+	seen := map[string][]bool{}
+	var last string
+	var lastSeen []bool
 	for _, rec := range h.AllOf(history.Stored) {
 		r := &rec
 		if r.Kind != history.Stored || !f.isMasterCopy(r) {
 			continue
 		}
-		k := [2]string{r.Broker, r.Key}
-		if !seen[k] {
-			seen[k] = true
+		if lastSeen == nil || r.Broker != last {
+			if seen[r.Broker] == nil {
+				seen[r.Broker] = make([]bool, h.Strings())
+			}
+			last, lastSeen = r.Broker, seen[r.Broker]
+		}
+		if !lastSeen[r.KeyRef] {
+			lastSeen[r.KeyRef] = true
 			out[r.Broker]++
 		}
 	}

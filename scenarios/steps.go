@@ -77,11 +77,54 @@ func (w *window) has(at sim.Time) bool {
 
 // historyFacts are what the step counters need to know about each key
 // over the whole run.
+//
+// Its per-key facts are indexed by the key's id in the history's string
+// table (Record.KeyRef), not hashed by the key: a million-message run's
+// maps cost a cache miss a lookup, these slices are read almost in
+// order.
 type historyFacts struct {
-	called     map[string]bool // send() was called for the key
-	delivered  map[string]bool // a listener ever got the key
-	sendTopic  map[string]string
+	flags      []keyFlags // by key id; nil unless steps are counted
+	sendTopic  []uint32   // by key id: 1 + the topic's index in topics; 0 none
+	topics     []string   // the topics sends name, first seen first
+	lastTopic  string     // topicRef's memo: a run sends to a topic or two
+	lastRef    uint32
 	observeSeq []int // Observe records, by seq
+}
+
+// keyFlags are what the steps' counters know of a key.
+type keyFlags uint8
+
+const (
+	called    keyFlags = 1 << iota // send() was called for the key
+	delivered                      // a listener ever got the key
+)
+
+// topicRef is 1 + t's index in f.topics, adding it if new.
+func (f *historyFacts) topicRef(t string) uint32 {
+	if f.lastRef > 0 && t == f.lastTopic {
+		return f.lastRef
+	}
+	i := slices.Index(f.topics, t)
+	if i < 0 {
+		i = len(f.topics)
+		f.topics = append(f.topics, t)
+	}
+	f.lastTopic, f.lastRef = t, uint32(i+1)
+	return f.lastRef
+}
+
+// sendTopicOf is the topic key (by its id) was first sent to, or "".
+func (f *historyFacts) sendTopicOf(ref history.ID) string {
+	if t := f.sendTopic[ref]; t > 0 {
+		return f.topics[t-1]
+	}
+	return ""
+}
+
+// has reports whether the key with id ref has flag (never, when the
+// steps' flags were not gathered).
+func (f *historyFacts) has(ref history.ID, flag keyFlags) bool {
+	return f.flags != nil && f.flags[ref]&flag != 0
 }
 
 // anyStarted reports whether some step started: else stepResults counts
@@ -94,34 +137,41 @@ func anyStarted(spans []stepSpan) bool {
 // pass; called and delivered only if steps (some step started) are to
 // be counted.
 func scanHistory(h *history.History, steps bool) *historyFacts {
-	// About a tenth of the records are a message's Intend, SendCall or
-	// Deliver: size the maps once rather than rehash them as they grow.
-	n := h.Len() / 10
-	f := &historyFacts{sendTopic: make(map[string]string, n)}
+	f := &historyFacts{sendTopic: make([]uint32, h.Strings())}
 	kinds := []history.Kind{history.Intend, history.SendCall, history.Observe}
 	if steps {
-		f.called, f.delivered = make(map[string]bool, n), make(map[string]bool, n)
+		f.flags = make([]keyFlags, h.Strings())
 		kinds = append(kinds, history.Deliver)
 	}
 	for i, rec := range h.AllOf(kinds...) {
 		r := &rec
 		switch r.Kind {
 		case history.Intend:
-			f.sendTopic[r.Key] = r.Topic
+			f.setTopic(r)
 		case history.SendCall:
 			if steps {
-				f.called[r.Key] = true
+				f.flags[r.KeyRef] |= called
 			}
-			if f.sendTopic[r.Key] == "" {
-				f.sendTopic[r.Key] = r.Topic
+			if f.sendTopic[r.KeyRef] == 0 {
+				f.setTopic(r)
 			}
 		case history.Deliver:
-			f.delivered[r.Key] = true
+			f.flags[r.KeyRef] |= delivered
 		case history.Observe:
 			f.observeSeq = append(f.observeSeq, i)
 		}
 	}
 	return f
+}
+
+// setTopic notes r's Topic as its key's send topic ("" notes none, as a
+// map holding "" did).
+func (f *historyFacts) setTopic(r *history.Record) {
+	if r.Topic == "" {
+		f.sendTopic[r.KeyRef] = 0
+		return
+	}
+	f.sendTopic[r.KeyRef] = f.topicRef(r.Topic)
 }
 
 // isMasterCopy reports whether a Stored record is a master's copy of a
@@ -131,7 +181,7 @@ func (f *historyFacts) isMasterCopy(r *history.Record) bool {
 	if r.Detail == "replica" || strings.HasPrefix(r.Topic, "%") || strings.HasPrefix(r.Topic, "SCHEDULE_TOPIC") {
 		return false
 	}
-	t := f.sendTopic[r.Key]
+	t := f.sendTopicOf(r.KeyRef)
 	return t == "" || r.Topic == "" || t == r.Topic
 }
 
@@ -139,7 +189,8 @@ func (f *historyFacts) isMasterCopy(r *history.Record) bool {
 func (f *historyFacts) count(h *history.History, wins []window) {
 	// seen is sized up front (a key a delivery at most, counted without
 	// decoding), not rehashed as it grows.
-	stored, seen := map[string]bool{}, make(map[string]bool, h.Count(history.Deliver))
+	// By key id, as f's own facts are.
+	stored, seen := make([]bool, h.Strings()), make([]bool, h.Strings())
 	each := func(at sim.Time, fn func(m *Messages)) {
 		for i := range wins {
 			if wins[i].has(at) {
@@ -154,10 +205,10 @@ func (f *historyFacts) count(h *history.History, wins []window) {
 		switch r.Kind {
 		case history.Intend:
 			if s := sim.Time(r.Start); at <= s {
-				called := f.called[r.Key]
+				sent := f.has(r.KeyRef, called)
 				each(s, func(m *Messages) {
 					m.Intended++
-					if !called {
+					if !sent {
 						m.NeverSent++
 					}
 				})
@@ -165,17 +216,17 @@ func (f *historyFacts) count(h *history.History, wins []window) {
 		case history.SendReturn:
 			f.countReturn(r, at, each)
 		case history.Stored:
-			if f.isMasterCopy(r) && !stored[r.Key] {
-				stored[r.Key] = true
+			if f.isMasterCopy(r) && !stored[r.KeyRef] {
+				stored[r.KeyRef] = true
 				each(at, func(m *Messages) { m.Stored++ })
 			}
 		case history.Deliver:
-			if seen[r.Key] {
+			if seen[r.KeyRef] {
 				each(at, func(m *Messages) { m.Duplicates++ })
 			} else {
 				each(at, func(m *Messages) { m.ConsumedUnique++ })
 			}
-			seen[r.Key] = true
+			seen[r.KeyRef] = true
 		}
 	}
 }
@@ -185,7 +236,7 @@ func (f *historyFacts) countReturn(r *history.Record, at sim.Time, each func(sim
 	case r.Err != "":
 		each(at, func(m *Messages) { m.SendFailed++ })
 	case r.Status == "SEND_OK":
-		lost := !f.delivered[r.Key]
+		lost := !f.has(r.KeyRef, delivered)
 		each(at, func(m *Messages) {
 			m.SendOK++
 			if lost {
