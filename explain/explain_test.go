@@ -286,3 +286,18 @@ func TestStoredByMsgID(t *testing.T) {
 		t.Errorf("messages %+v", e.Messages)
 	}
 }
+
+// TestKeyNamesMsgID: a broker record whose Key holds a msgId (and no
+// MsgID) is still that message's: keyOf looks Key up among the msgIds.
+func TestKeyNamesMsgID(t *testing.T) {
+	h := &history.History{}
+	h.Add(history.Record{Kind: history.SendCall, Proc: "client01/p1", Key: "body", Topic: "t"})
+	h.Add(history.Record{Kind: history.Stored, Proc: "master01/broker", Key: "ID1", Topic: "t", Broker: "broker-a", QueueOffset: 5})
+	h.Add(history.Record{Kind: history.SendReturn, Proc: "client01/p1", Key: "body", MsgID: "ID1", Topic: "t", Status: "SEND_OK", Broker: "broker-a"})
+	h.Add(history.Record{At: time.Second, Kind: history.Lost, Proc: "master01/broker", Key: "ID1", Broker: "broker-a", QueueOffset: 5, Detail: "power-off before flush"})
+	e := Explain(h, Options{})
+	if len(e.Messages) != 1 || e.Messages[0].Key != "body" || e.Messages[0].Copies != 1 || e.Messages[0].Lost != 1 ||
+		e.Messages[0].Fate != AckedThenLost {
+		t.Errorf("messages %+v", e.Messages)
+	}
+}

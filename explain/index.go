@@ -24,7 +24,7 @@ type message struct {
 
 // msgHead is what the index keeps of a key besides its records.
 type msgHead struct {
-	key    string
+	key    history.ID
 	first  int32 // first record naming the key
 	intend int32 // -1 if none
 }
@@ -75,10 +75,18 @@ func (p *process) current() *incarnation {
 // by key, and made into a message (expand) only while its fate is
 // decided: a message value with its eight lists costs ~300 bytes, and a
 // run has one per intended message.
+//
+// Keys and msgIds are looked up by their history.ID, in slices of
+// h.Strings() entries: ids count up in first-seen order, so a run's keys
+// are met nearly in id order and a lookup reads the next few bytes,
+// where a map of a million keys cost a cache miss each. The slices hold
+// no pointers, so the collector does not scan them.
 type index struct {
 	h     *history.History
 	heads []msgHead
-	byKey map[string]int32 // index into heads
+	// byKey is, by a key's id, 1 + its message's index into heads; 0 for
+	// a string that is no message's key.
+	byKey []int32
 	// While building: each keyed record's message, record and list.
 	entMsg []int32
 	entSeq []int32
@@ -96,10 +104,11 @@ type index struct {
 	// at finds the key stored at a host's queue position, for Lost
 	// records that name the position without the key; nil when no Lost
 	// record does (a map entry per copy is most of the index otherwise).
-	at map[position]string
+	at map[position]history.ID
 	// byMsgID finds a message's key (its body, as the programs name it)
-	// from its msgId, for broker records keyed by msgId.
-	byMsgID map[string]string
+	// from its msgId, for broker records keyed by msgId: by the msgId's
+	// id, the key's id; 0 for a string that is no recorded msgId.
+	byMsgID []history.ID
 }
 
 // position is a stored copy's place on one host.
@@ -115,17 +124,17 @@ func buildIndex(h *history.History, nodes *nodes, group string) *index {
 	// Sized up front from the kinds (counted without decoding): a key
 	// per Intend, an entry per keyed record at most. Grown record by
 	// record, the slices were allocated about five times over (append
-	// grows a long slice by a quarter) and the map rehashed.
+	// grows a long slice by a quarter).
 	intends := h.Count(history.Intend)
 	entries := h.Count(history.SendCall, history.SendAttempt, history.SendAttemptFail, history.SendReturn,
 		history.Stored, history.Lost, history.Deliver, history.ConsumeResult)
-	ix := &index{h: h, byKey: make(map[string]int32, max(h.Len()/10, intends)), procs: map[string]*process{},
+	ix := &index{h: h, byKey: make([]int32, h.Strings()), procs: map[string]*process{},
 		queues: newQueues(h, group), nodes: nodes, byMsgID: msgIDs(h),
 		heads:  make([]msgHead, 0, intends),
 		entMsg: make([]int32, 0, entries), entSeq: make([]int32, 0, entries), entCat: make([]recCat, 0, entries)}
 	for _, r := range h.AllOf(history.Lost) {
 		if r.Kind == history.Lost && r.Key == "" {
-			ix.at = map[position]string{}
+			ix.at = map[position]history.ID{}
 			break
 		}
 	}
@@ -134,7 +143,7 @@ func buildIndex(h *history.History, nodes *nodes, group string) *index {
 		ix.addProc(i, r)
 		ix.queues.add(i, r, group)
 		key := ix.keyOf(r)
-		if key == "" {
+		if key == 0 {
 			continue
 		}
 		ix.addKeyed(i, r, key, group)
@@ -165,7 +174,7 @@ func (ix *index) group() {
 // expand fills m with message k's records, reusing m's lists.
 func (ix *index) expand(k int, m *message) *message {
 	hd := ix.heads[k]
-	*m = message{key: hd.key, first: int(hd.first), intend: int(hd.intend),
+	*m = message{key: ix.h.Str(hd.key), first: int(hd.first), intend: int(hd.intend),
 		calls: m.calls[:0], attempts: m.attempts[:0], fails: m.fails[:0], returns: m.returns[:0],
 		stored: m.stored[:0], lost: m.lost[:0], delivers: m.delivers[:0], results: m.results[:0]}
 	for e := ix.start[k]; e < ix.start[k+1]; e++ {
@@ -192,50 +201,51 @@ func (ix *index) expand(k int, m *message) *message {
 	return m
 }
 
-// message is the message of key as a new value, or nil.
-func (ix *index) message(key string) *message {
-	k, ok := ix.byKey[key]
-	if !ok {
+// message is the message of the key with id key as a new value, or nil.
+func (ix *index) message(key history.ID) *message {
+	k := ix.byKey[key]
+	if k == 0 {
 		return nil
 	}
-	return ix.expand(int(k), &message{})
+	return ix.expand(int(k-1), &message{})
 }
 
-// msgIDs maps each msgId the clients recorded to the message's key. A
-// first pass: the producer learns a message's msgId only after its first
-// attempt, so the broker's Stored record may come before any client
-// record that pairs the two.
-func msgIDs(h *history.History) map[string]string {
-	// Sized once: no rehashing (a msgId a send, about).
-	out := make(map[string]string, max(h.Len()/10, h.Count(history.SendCall)))
+// msgIDs maps each msgId the clients recorded to the message's key, by
+// their ids (a later record's pair wins). A first pass: the producer
+// learns a message's msgId only after its first attempt, so the broker's
+// Stored record may come before any client record that pairs the two.
+func msgIDs(h *history.History) []history.ID {
+	out := make([]history.ID, h.Strings())
 	for _, rec := range h.AllOf(history.SendCall, history.SendAttempt, history.SendAttemptFail, history.SendReturn, history.Deliver) {
 		switch r := &rec; r.Kind {
 		case history.SendCall, history.SendAttempt, history.SendAttemptFail, history.SendReturn, history.Deliver:
-			if r.MsgID != "" && r.Key != "" {
-				out[r.MsgID] = r.Key
+			if r.MsgIDRef != 0 && r.KeyRef != 0 {
+				out[r.MsgIDRef] = r.KeyRef
 			}
 		}
 	}
 	return out
 }
 
-// keyOf is the message key a record is about. Client records name it;
-// broker records may name the msgId instead, and a Lost record only the
-// position.
-func (ix *index) keyOf(r *history.Record) string {
+// keyOf is the id of the message key a record is about (0 for none).
+// Client records name it; broker records may name the msgId instead (in
+// MsgID, or in Key: so Key is looked up among the msgIds too), and a
+// Lost record only the position.
+func (ix *index) keyOf(r *history.Record) history.ID {
 	switch r.Kind {
 	case history.Stored, history.Lost:
-		if k, ok := ix.byMsgID[r.MsgID]; ok && r.MsgID != "" {
+		// byMsgID[0] stays 0: msgIDs pairs no empty msgId.
+		if k := ix.byMsgID[r.MsgIDRef]; k != 0 {
 			return k
 		}
-		if k, ok := ix.byMsgID[r.Key]; ok {
+		if k := ix.byMsgID[r.KeyRef]; k != 0 {
 			return k
 		}
-		if r.Key == "" && r.Kind == history.Lost {
+		if r.KeyRef == 0 && r.Kind == history.Lost {
 			return ix.at[position{hostOf(r.Proc), r.Broker, r.QueueID, r.QueueOffset}]
 		}
 	}
-	return r.Key
+	return r.KeyRef
 }
 
 // proc returns (creating) the process named name.
@@ -296,56 +306,59 @@ func (ix *index) addProc(i int, r *history.Record) {
 	}
 }
 
-// msg returns (creating) the message of key, first named by record i.
-func (ix *index) msg(key string, i int) int32 {
-	k, ok := ix.byKey[key]
-	if !ok {
-		k = int32(len(ix.heads))
-		ix.heads = append(ix.heads, msgHead{key: key, first: int32(i), intend: -1})
-		ix.byKey[key] = k
+// msg returns (creating) the message of the key with id key, first
+// named by record i.
+func (ix *index) msg(key history.ID, i int) int32 {
+	if k := ix.byKey[key]; k != 0 {
+		return k - 1
 	}
+	k := int32(len(ix.heads))
+	ix.heads = append(ix.heads, msgHead{key: key, first: int32(i), intend: -1})
+	ix.byKey[key] = k + 1
 	return k
 }
 
-// keyed files record i in list c of the message of key.
-func (ix *index) keyed(key string, i int, c recCat) {
+// keyed files record i in list c of the message of the key with id key.
+func (ix *index) keyed(key history.ID, i int, c recCat) {
 	ix.entMsg = append(ix.entMsg, ix.msg(key, i))
 	ix.entSeq = append(ix.entSeq, int32(i))
 	ix.entCat = append(ix.entCat, c)
 }
 
-func (ix *index) addKeyed(i int, r *history.Record, key string, group string) {
+// addKeyed files record i, about the key with id key (keyOf), in its
+// message's list.
+func (ix *index) addKeyed(i int, r *history.Record, key history.ID, group string) {
 	switch r.Kind {
 	case history.Intend:
-		if hd := &ix.heads[ix.msg(r.Key, i)]; hd.intend < 0 {
+		if hd := &ix.heads[ix.msg(r.KeyRef, i)]; hd.intend < 0 {
 			hd.intend = int32(i)
 		}
 	case history.SendCall:
-		ix.keyed(r.Key, i, catCall)
+		ix.keyed(r.KeyRef, i, catCall)
 	case history.SendAttempt:
-		ix.keyed(r.Key, i, catAttempt)
+		ix.keyed(r.KeyRef, i, catAttempt)
 	case history.SendAttemptFail:
-		ix.keyed(r.Key, i, catFail)
+		ix.keyed(r.KeyRef, i, catFail)
 	case history.SendReturn:
-		ix.keyed(r.Key, i, catReturn)
+		ix.keyed(r.KeyRef, i, catReturn)
 	case history.Stored:
 		ix.addStored(i, r, key)
 	case history.Lost:
 		ix.keyed(key, i, catLost)
 	case history.Deliver:
 		if group == "" || r.Group == group {
-			ix.keyed(r.Key, i, catDeliver)
+			ix.keyed(r.KeyRef, i, catDeliver)
 		}
 	case history.ConsumeResult:
 		if group == "" || r.Group == group {
-			ix.keyed(r.Key, i, catResult)
+			ix.keyed(r.KeyRef, i, catResult)
 		}
 	}
 }
 
 // addStored keeps copies of the message's own topic; send-backs to
 // %RETRY%, the DLQ or the schedule topic are not copies of the send.
-func (ix *index) addStored(i int, r *history.Record, key string) {
+func (ix *index) addStored(i int, r *history.Record, key history.ID) {
 	if isSendBackTopic(r.Topic) {
 		return
 	}

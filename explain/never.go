@@ -47,7 +47,7 @@ func (ex *explainer) programEnd(name string, inc *incarnation) *verdict {
 	var chain steps
 	chain.add(inc.start, fmt.Sprintf("%s program %s started", at(start.At), name))
 	if inc.lastCall >= 0 {
-		last := ex.ix.message(ex.ix.rec(inc.lastCall).Key)
+		last := ex.ix.message(ex.ix.rec(inc.lastCall).KeyRef)
 		sc := ex.callAt(last, inc.lastCall)
 		chain.add(inc.lastCall, fmt.Sprintf("its last send() was for %q:", last.key))
 		ex.sendChain(&chain, sc)
