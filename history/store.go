@@ -186,8 +186,10 @@ func (h *History) Str(id ID) string {
 	return h.strs[id]
 }
 
-// Lookup is s's id, and false if no record of the history holds s (the
-// empty string is id 0, always there).
+// Lookup is s's id, and false if no string field of the history's
+// records holds s (a Pull's message list is not such a field: its keys
+// are kept as given, not interned). The empty string is id 0, always
+// there.
 func (h *History) Lookup(s string) (ID, bool) {
 	if s == "" {
 		return 0, true
