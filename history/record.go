@@ -155,7 +155,9 @@ type Record struct {
 	// first-seen order, so a judge can index a slice by a message instead
 	// of hashing its key into a map. A History sets them on every record
 	// it yields (0 for an empty string); appending ignores them, and
-	// they are no part of the record's JSON.
+	// they are no part of the record's JSON. A Record built by hand has
+	// them 0: the judges, which read them, take every record they judge
+	// from a History.
 	KeyRef   ID `json:"-"`
 	MsgIDRef ID `json:"-"`
 }
