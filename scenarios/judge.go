@@ -95,21 +95,18 @@ func storedByBroker(h *history.History, f *historyFacts) map[string]int {
 	out := map[string]int{}
 	// Each broker's keys seen, by key id (a run has a broker or a few).
 	seen := map[string][]bool{}
-	var last string
-	var lastSeen []bool
 	for _, rec := range h.AllOf(history.Stored) {
 		r := &rec
 		if r.Kind != history.Stored || !f.isMasterCopy(r) {
 			continue
 		}
-		if lastSeen == nil || r.Broker != last {
-			if seen[r.Broker] == nil {
-				seen[r.Broker] = make([]bool, h.Strings())
-			}
-			last, lastSeen = r.Broker, seen[r.Broker]
+		s := seen[r.Broker]
+		if s == nil {
+			s = make([]bool, h.Strings())
+			seen[r.Broker] = s
 		}
-		if !lastSeen[r.KeyRef] {
-			lastSeen[r.KeyRef] = true
+		if !s[r.KeyRef] {
+			s[r.KeyRef] = true
 			out[r.Broker]++
 		}
 	}

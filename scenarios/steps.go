@@ -85,10 +85,8 @@ func (w *window) has(at sim.Time) bool {
 type historyFacts struct {
 	flags      []keyFlags // by key id; nil unless steps are counted
 	sendTopic  []uint32   // by key id: 1 + the topic's index in topics; 0 none
-	topics     []string   // the topics sends name, first seen first
-	lastTopic  string     // topicRef's memo: a run sends to a topic or two
-	lastRef    uint32
-	observeSeq []int // Observe records, by seq
+	topics     []string   // the topics sends name, first seen first (a run has a few)
+	observeSeq []int      // Observe records, by seq
 }
 
 // keyFlags are what the steps' counters know of a key.
@@ -101,16 +99,12 @@ const (
 
 // topicRef is 1 + t's index in f.topics, adding it if new.
 func (f *historyFacts) topicRef(t string) uint32 {
-	if f.lastRef > 0 && t == f.lastTopic {
-		return f.lastRef
-	}
 	i := slices.Index(f.topics, t)
 	if i < 0 {
 		i = len(f.topics)
 		f.topics = append(f.topics, t)
 	}
-	f.lastTopic, f.lastRef = t, uint32(i+1)
-	return f.lastRef
+	return uint32(i + 1)
 }
 
 // sendTopicOf is the topic key (by its id) was first sent to, or "".
