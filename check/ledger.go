@@ -256,8 +256,8 @@ func newLedger(orderly []string, n, intends int, k keys) *ledger {
 
 // msg returns the entry of key (whose history id is ref), creating it.
 func (l *ledger) msg(key string, ref history.ID) *message {
-	if i := l.byRef[ref]; i > 0 {
-		return l.msgs[i-1]
+	if m := l.ofRef(ref); m != nil {
+		return m
 	}
 	m := fromSlab(&l.slab)
 	*m = message{key: key, callSeq: -1, first: -1}
