@@ -261,9 +261,7 @@ func (ex *explainer) nameServerStates(seq int) string {
 			parts = append(parts, n.Host+" up")
 		}
 	}
-	for _, l := range ex.ix.nodes.linksAt(seq) {
-		parts = append(parts, l)
-	}
+	parts = append(parts, ex.ix.nodes.linksAt(seq)...)
 	if len(parts) == 0 {
 		return "no nameserver known"
 	}

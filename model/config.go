@@ -152,8 +152,8 @@ type ClientConfig struct {
 	LockTimeout time.Duration `key:"lockTimeoutMillis"`
 	// RouteQueryTimeout: GET_ROUTEINFO_BY_TOPIC timeout, 3000 ms (§3.2).
 	RouteQueryTimeout time.Duration `key:"routeQueryTimeout"`
-	// ConnectTimeoutMillis: 3000 ms, counted against the request (§3.4).
-	ConnectTimeoutMillis time.Duration `key:"connectTimeoutMillis"`
+	// ConnectTimeout: connectTimeoutMillis, 3000 ms, counted against the request (§3.4).
+	ConnectTimeout time.Duration `key:"connectTimeoutMillis"`
 	// ClientCloseSocketIfTimeout: false in 4.8 (§3.4).
 	ClientCloseSocketIfTimeout bool `key:"clientCloseSocketIfTimeout"`
 	// ClientChannelMaxIdleTime: 120 s (§3.5).
@@ -355,7 +355,7 @@ func DefaultConfig() Config {
 		Client: ClientConfig{
 			Profile: "java-4.8", PollNameServerInterval: 30 * s, HeartbeatBrokerInterval: 30 * s,
 			PersistConsumerOffsetInterval: 5 * s, PullTimeDelayMillsWhenException: 1000 * ms,
-			LockTimeout: 3000 * ms, RouteQueryTimeout: 3000 * ms, ConnectTimeoutMillis: 3000 * ms,
+			LockTimeout: 3000 * ms, RouteQueryTimeout: 3000 * ms, ConnectTimeout: 3000 * ms,
 			ClientChannelMaxIdleTime: 120 * s, HeartbeatTimeout: 3000 * ms,
 			ConsumerListTimeout: 3000 * ms, UnregisterTimeout: 3000 * ms, ResponseTableScanInterval: 1 * s,
 		},

@@ -381,7 +381,7 @@ func (c *RemotingClient) openChannel(addr string) (key string, end *sim.End) {
 // getAndCreateChannel finds or connects the channel for a call whose
 // timeout is callTimeout (0: none, e.g. oneway).
 func (c *RemotingClient) getAndCreateChannel(addr string, callTimeout time.Duration, w channelWaiter) {
-	connect := c.cfg.ConnectTimeoutMillis
+	connect := c.cfg.ConnectTimeout
 	if c.ConnectWithinCallTimeout && callTimeout > 0 {
 		connect = min(connect, callTimeout)
 	}

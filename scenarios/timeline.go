@@ -37,10 +37,10 @@ type anchor struct {
 
 // stepSpan is a step as the run went.
 type stepSpan struct {
-	name             string
-	started, ended   bool
-	start, end       sim.Time
-	fileIndex, order int
+	name           string
+	started, ended bool
+	start, end     sim.Time
+	fileIndex      int
 }
 
 func newTimeline(w *sim.World, env *model.Env, s *Scenario) *timeline {

@@ -2,7 +2,6 @@ package scenarios
 
 import (
 	"sort"
-	"strconv"
 	"strings"
 )
 
@@ -231,5 +230,3 @@ func (s *Scenario) normalize() {
 		}
 	}
 }
-
-func itoa(i int) string { return strconv.Itoa(i) }

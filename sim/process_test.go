@@ -45,8 +45,7 @@ func TestTimer_Stop(t *testing.T) {
 	}
 	ticks := 0
 	series := p.Every(time.Second, time.Second, "tick", func() { ticks++ })
-	var out string
-	out = traceOf(w, func() {
+	out := traceOf(w, func() {
 		runFor(w, 3500*time.Millisecond)
 		series.Stop()
 		runFor(w, time.Hour)

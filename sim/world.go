@@ -3,7 +3,6 @@ package sim
 import (
 	"fmt"
 	"io"
-	"sort"
 	"time"
 )
 
@@ -179,16 +178,6 @@ func (w *World) Hosts() []*Host { return w.order }
 
 // Host returns the named host, or nil.
 func (w *World) Host(name string) *Host { return w.hosts[name] }
-
-// sortedKeys returns a map's keys in order, so that no map order leaks.
-func sortedKeys[V any](m map[string]V) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
-}
 
 // SetTraceWriter makes the world write every trace line to out (nil: off).
 func (w *World) SetTraceWriter(out io.Writer) { w.tr.out = out }

@@ -139,14 +139,6 @@ func observerText(o scenarios.Observer) string {
 	return strings.Join(parts, ", ")
 }
 
-func int64Map(m map[string]int64) string {
-	parts := make([]string, 0, len(m))
-	for _, k := range slices.Sorted(maps.Keys(m)) {
-		parts = append(parts, fmt.Sprintf("%s %d", k, m[k]))
-	}
-	return strings.Join(parts, ", ")
-}
-
 func stringMap(m map[string]string) string {
 	parts := make([]string, 0, len(m))
 	for _, k := range slices.Sorted(maps.Keys(m)) {

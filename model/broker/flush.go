@@ -130,6 +130,3 @@ func (f *flushService) recordLosses() {
 	blob.Write(s.b.p.Now(), nil)
 	blob.Sync()
 }
-
-// dirtyBytes is how much written data is not yet durable.
-func (f *flushService) dirtyBytes() int64 { return f.s.maxOffset - f.flushed }

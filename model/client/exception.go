@@ -78,12 +78,6 @@ func newMQClientException(msg string, cause *Exception) *Exception {
 	return &Exception{Class: ClassMQClientException, Msg: attachDefaultURL(msg), Code: -1, Cause: cause}
 }
 
-// newMQClientExceptionCode is new MQClientException(responseCode, errorMessage).
-func newMQClientExceptionCode(code model.ResponseCode, remark string) *Exception {
-	return &Exception{Class: ClassMQClientException, Code: int(code),
-		Msg: attachDefaultURL("CODE: " + strconv.Itoa(int(code)) + "  DESC: " + remark)}
-}
-
 // newMQBrokerException is new MQBrokerException(code, remark, brokerAddr).
 func newMQBrokerException(code model.ResponseCode, remark, addr string) *Exception {
 	msg := "CODE: " + strconv.Itoa(int(code)) + "  DESC: " + remark

@@ -28,9 +28,7 @@ func (c *Instance) sendHeartbeatToAllBrokerWithLock(done func()) {
 // every consumer with its subscriptions.
 func (c *Instance) prepareHeartbeatData() *model.HeartbeatData {
 	hb := &model.HeartbeatData{ClientID: c.clientID}
-	for _, g := range slices.Sorted(maps.Keys(c.producers)) {
-		hb.ProducerGroups = append(hb.ProducerGroups, g)
-	}
+	hb.ProducerGroups = append(hb.ProducerGroups, slices.Sorted(maps.Keys(c.producers))...)
 	for _, g := range slices.Sorted(maps.Keys(c.consumers)) {
 		hb.ConsumerDatas = append(hb.ConsumerDatas, c.consumers[g].consumerData())
 	}

@@ -98,7 +98,7 @@ func NewInstance(p *sim.Process, env *model.Env) *Instance {
 	c.addrs = addrReplacer(env.Cluster)
 	ccfg := env.Cfg.Client
 	if c.goClient {
-		ccfg.ConnectTimeoutMillis = env.Cfg.GoClient.DialTimeout
+		ccfg.ConnectTimeout = env.Cfg.GoClient.DialTimeout
 	}
 	c.remoting = model.NewRemotingClient(p, &ccfg)
 	if c.goClient {

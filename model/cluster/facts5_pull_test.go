@@ -293,10 +293,7 @@ func deliveredIndexes(r *tr, proc string) (lo, hi, n int) {
 func test54Timestamp(t *testing.T) {
 	r := newRun(t, Programs{Producers: batches()}, offsetCluster("CONSUME_FROM_TIMESTAMP"))
 	r.runBatches(60 * time.Minute)
-	var read []history.Record
-	for _, rec := range r.recs(history.OffsetRead, "cons") {
-		read = append(read, rec)
-	}
+	read := r.recs(history.OffsetRead, "cons")
 	var main, retry *history.Record
 	for i := range read {
 		switch read[i].Topic {

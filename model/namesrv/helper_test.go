@@ -105,9 +105,8 @@ func (tw *testWorld) route(c *testClient, nsHost, topic string) *result {
 
 // fakeBroker registers like a broker: brokerName/id at addr with topics.
 type fakeBroker struct {
-	c       *testClient
-	req     model.RegisterBrokerRequest
-	periodT *sim.Timer
+	c   *testClient
+	req model.RegisterBrokerRequest
 }
 
 func (tw *testWorld) fakeBroker(host, brokerName string, id int64, topics ...model.TopicConfig) *fakeBroker {
@@ -123,11 +122,6 @@ func (tw *testWorld) fakeBroker(host, brokerName string, id int64, topics ...mod
 func (b *fakeBroker) register(nsHost string) *result {
 	req := b.req
 	return b.c.call(nsAddr(nsHost), model.RegisterBroker, &req)
-}
-
-// registerEvery re-registers to nsHost now and every period.
-func (b *fakeBroker) registerEvery(nsHost string, period time.Duration) {
-	b.periodT = b.c.p.Every(0, period, "", func() { b.register(nsHost) })
 }
 
 func topic(name string, queues int) model.TopicConfig {
