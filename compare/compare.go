@@ -203,8 +203,9 @@ func fates(e *explain.Explanation) map[string]*explain.MessageFate {
 	if e == nil {
 		return out
 	}
-	for i := range e.Messages {
-		out[e.Messages[i].Key] = &e.Messages[i]
+	for i := range e.Len() {
+		m := e.At(i)
+		out[m.Key] = &m
 	}
 	return out
 }

@@ -21,13 +21,10 @@ type explainer struct {
 	t *teller
 	// once is consumedOnce's verdict, reused message after message.
 	once verdict
-	// places is where placement takes the next Placement from: one
-	// allocation per placeSlab messages, not one each.
-	places []Placement
+	// place is placement's result, reused message after message: the
+	// Explanation keeps a copy of its own (store.add).
+	place Placement
 }
-
-// placeSlab is how many Placements one allocation of placement holds.
-const placeSlab = 1024
 
 // verdict is a fate's code, grouped cause, reason and chain.
 type verdict struct {
@@ -55,38 +52,40 @@ func Explain(h *history.History, opts Options) *Explanation {
 	ex := &explainer{ix: buildIndex(h, ns, opts.Group), horizon: horizon,
 		lastSeq: h.Len() - 1, ends: map[*incarnation]*verdict{}, t: &teller{h: h, nodes: ns}}
 	out := &Explanation{Horizon: horizon, FateCounts: map[string]int{},
-		Messages: make([]MessageFate, 0, len(ex.ix.heads))}
+		store: newStore(h, ex.t, len(ex.ix.heads))}
 	for _, f := range Fates {
 		out.FateCounts[string(f)] = 0
 	}
 	var scratch message
 	for k := range ex.ix.heads {
-		mf := ex.message(ex.ix.expand(k, &scratch))
-		out.Messages = append(out.Messages, mf)
+		mf, msgID := ex.message(ex.ix.expand(k, &scratch))
+		out.add(&mf, ex.ix.heads[k].key, msgID)
 		out.FateCounts[string(mf.Fate)]++
 	}
-	out.Causes = groupCauses(out.Messages)
+	out.done()
+	out.Causes = groupCauses(&out.store)
 	return out
 }
 
 // groupCauses counts messages per (fate, cause), sorted by fate order,
 // then count (descending), then cause text.
-func groupCauses(msgs []MessageFate) []CauseCount {
+func groupCauses(s *store) []CauseCount {
 	type key struct {
-		fate  Fate
-		cause string
+		fate  uint8
+		cause uint32
 	}
 	at := map[key]int{}
 	var out []CauseCount
-	for i := range msgs {
-		m := &msgs[i]
-		k := key{m.Fate, m.Cause}
+	for i := range s.fates {
+		m := &s.fates[i]
+		k := key{m.fate, m.cause}
 		if j, ok := at[k]; ok {
 			out[j].Count++
 			continue
 		}
 		at[k] = len(out)
-		out = append(out, CauseCount{Fate: m.Fate, Code: m.Code, Cause: m.Cause, Count: 1, Example: m.Key})
+		out = append(out, CauseCount{Fate: Fates[m.fate], Code: s.words[m.code], Cause: s.words[m.cause],
+			Count: 1, Example: s.h.Str(m.key)})
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i], out[j]
@@ -101,9 +100,10 @@ func groupCauses(msgs []MessageFate) []CauseCount {
 	return out
 }
 
-// message decides one message's fate by the taxonomy's precedence.
-func (ex *explainer) message(m *message) MessageFate {
-	mf := ex.facts(m)
+// message decides one message's fate by the taxonomy's precedence; the
+// id is its MsgID's in the history's table.
+func (ex *explainer) message(m *message) (MessageFate, history.ID) {
+	mf, msgID := ex.facts(m)
 	surviving := ex.surviving(m)
 	acked := mf.Status != ""
 	var v *verdict
@@ -132,12 +132,12 @@ func (ex *explainer) message(m *message) MessageFate {
 		mf.Reason = ex.t.written(v.reason)
 	}
 	mf.Code, mf.Cause, mf.Chain = v.code, v.cause, Chain{v.lines, ex.t}
-	return mf
+	return mf, msgID
 }
 
 // facts fills what the records say directly: program, send result,
-// placement, copies and deliveries.
-func (ex *explainer) facts(m *message) MessageFate {
+// placement, copies and deliveries; the id is MsgID's.
+func (ex *explainer) facts(m *message) (MessageFate, history.ID) {
 	mf := MessageFate{Key: m.key, Copies: len(m.stored), Lost: len(m.lost), Deliveries: len(m.delivers)}
 	for _, i := range m.stored {
 		if ex.ix.rec(i).Detail != "replica" {
@@ -165,7 +165,7 @@ func (ex *explainer) facts(m *message) MessageFate {
 	} else if len(m.stored) > 0 {
 		mf.Placement = ex.placement(ex.ackedCopy(m.stored, &ret))
 	}
-	return mf
+	return mf, ret.MsgIDRef
 }
 
 // ackedCopy is the copy (its record) at the position send() reported in
@@ -201,11 +201,7 @@ func (ex *explainer) lastReturn(m *message) int {
 }
 
 func (ex *explainer) placement(r history.Record) *Placement {
-	if len(ex.places) == 0 {
-		ex.places = make([]Placement, placeSlab)
-	}
-	p := &ex.places[0]
-	ex.places = ex.places[1:]
+	p := &ex.place
 	*p = Placement{Broker: r.Broker, BrokerHost: hostOf(r.Proc), QueueID: r.QueueID,
 		QueueOffset: r.QueueOffset, CommitLogOffset: r.CommitLogOffset, StoreSize: r.StoreSize}
 	return p

@@ -95,7 +95,8 @@ func TestEveryFateAndCause(t *testing.T) {
 	fates, codes := map[Fate]bool{}, map[string]bool{}
 	for _, name := range histories {
 		e := Explain(load(t, name), Options{})
-		for _, m := range e.Messages {
+		for i := range e.Len() {
+			m := e.At(i)
 			fates[m.Fate] = true
 			codes[m.Code] = true
 		}
@@ -282,8 +283,11 @@ func TestStoredByMsgID(t *testing.T) {
 	h.Add(history.Record{Kind: history.Stored, Proc: "master01/broker", Key: "ID1", MsgID: "ID1", Topic: "t", Broker: "broker-a"})
 	h.Add(history.Record{Kind: history.SendReturn, Proc: "client01/p1", Key: "body", MsgID: "ID1", Topic: "t", Status: "SEND_OK", Broker: "broker-a"})
 	e := Explain(h, Options{})
-	if len(e.Messages) != 1 || e.Messages[0].Copies != 1 || e.Messages[0].Fate != AckedNotConsumed {
-		t.Errorf("messages %+v", e.Messages)
+	if e.Len() != 1 {
+		t.Fatalf("%d messages, want 1", e.Len())
+	}
+	if m := e.At(0); m.Copies != 1 || m.Fate != AckedNotConsumed {
+		t.Errorf("message %+v", m)
 	}
 }
 
@@ -296,8 +300,10 @@ func TestKeyNamesMsgID(t *testing.T) {
 	h.Add(history.Record{Kind: history.SendReturn, Proc: "client01/p1", Key: "body", MsgID: "ID1", Topic: "t", Status: "SEND_OK", Broker: "broker-a"})
 	h.Add(history.Record{At: time.Second, Kind: history.Lost, Proc: "master01/broker", Key: "ID1", Broker: "broker-a", QueueOffset: 5, Detail: "power-off before flush"})
 	e := Explain(h, Options{})
-	if len(e.Messages) != 1 || e.Messages[0].Key != "body" || e.Messages[0].Copies != 1 || e.Messages[0].Lost != 1 ||
-		e.Messages[0].Fate != AckedThenLost {
-		t.Errorf("messages %+v", e.Messages)
+	if e.Len() != 1 {
+		t.Fatalf("%d messages, want 1", e.Len())
+	}
+	if m := e.At(0); m.Key != "body" || m.Copies != 1 || m.Lost != 1 || m.Fate != AckedThenLost {
+		t.Errorf("message %+v", m)
 	}
 }

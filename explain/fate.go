@@ -1,6 +1,9 @@
 package explain
 
 import (
+	"bytes"
+	"encoding/json"
+	"strconv"
 	"sync"
 	"time"
 
@@ -101,31 +104,80 @@ type CauseCount struct {
 	Example string `json:"example"`
 }
 
-// Explanation is the fate of every message of a run.
+// Explanation is the fate of every message of a run. It keeps each
+// message compactly (see fateRec): Len and At read them, Message finds
+// one by key, and MarshalJSON writes them as the array "messages".
 type Explanation struct {
 	Horizon    time.Duration  `json:"horizon"`
-	Messages   []MessageFate  `json:"messages"`
 	FateCounts map[string]int `json:"fate_counts"`
 	Causes     []CauseCount   `json:"causes"`
-	// byKey indexes Messages by key, made at the first Message call (a
-	// run printed whole never needs it).
+	store
+	// byKey indexes the messages by key, made at the first Message call
+	// (a run printed whole never needs it).
 	byKey    map[string]int
 	keysOnce sync.Once
 }
 
+// Len is how many messages the explanation tells.
+func (e *Explanation) Len() int { return len(e.fates) }
+
+// At is message i's fate (0 ≤ i < Len()), in message order: the order
+// in which the run first named the messages.
+func (e *Explanation) At(i int) MessageFate { return e.fate(&e.fates[i]) }
+
 // Message returns the fate of key, or nil.
 func (e *Explanation) Message(key string) *MessageFate {
 	e.keysOnce.Do(func() {
-		e.byKey = make(map[string]int, len(e.Messages))
-		for i := range e.Messages {
-			e.byKey[e.Messages[i].Key] = i
+		e.byKey = make(map[string]int, len(e.fates))
+		for i := range e.fates {
+			e.byKey[e.h.Str(e.fates[i].key)] = i
 		}
 	})
 	i, ok := e.byKey[key]
 	if !ok {
 		return nil
 	}
-	return &e.Messages[i]
+	mf := e.At(i)
+	return &mf
+}
+
+// MarshalJSON writes {"horizon", "messages", "fate_counts", "causes"},
+// the messages one after another rather than built as one slice first.
+// Strings are written unescaped; an encoder that escapes HTML escapes
+// them when it copies this out, as it would the fields of a struct.
+func (e *Explanation) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	put := func(v any) error {
+		if err := enc.Encode(v); err != nil {
+			return err
+		}
+		b.Truncate(b.Len() - 1) // Encode's newline
+		return nil
+	}
+	b.WriteString(`{"horizon":`)
+	b.WriteString(strconv.FormatInt(int64(e.Horizon), 10))
+	b.WriteString(`,"messages":[`)
+	for i := range e.fates {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		mf := e.At(i)
+		if err := put(&mf); err != nil {
+			return nil, err
+		}
+	}
+	b.WriteString(`],"fate_counts":`)
+	if err := put(e.FateCounts); err != nil {
+		return nil, err
+	}
+	b.WriteString(`,"causes":`)
+	if err := put(e.Causes); err != nil {
+		return nil, err
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
 }
 
 // Totals are the run's message counters derived from the fates.
@@ -148,26 +200,26 @@ type Totals struct {
 // no listener got (fates acked-not-consumed and acked-then-lost).
 func (e *Explanation) Totals() Totals {
 	var t Totals
-	for i := range e.Messages {
-		m := &e.Messages[i]
+	for i := range e.fates {
+		m := &e.fates[i]
 		t.Intended++
 		switch {
-		case m.Status == "SEND_OK":
+		case e.words[m.status] == "SEND_OK":
 			t.SendOK++
-			if m.Deliveries == 0 {
+			if m.deliveries == 0 {
 				t.LostAcked++
 			}
-		case m.Status != "" || m.Err != "":
+		case m.status != 0 || m.err != 0:
 			t.SendFailed++
-		case m.Fate == NeverSent:
+		case Fates[m.fate] == NeverSent:
 			t.NeverSent++
 		}
-		if m.MasterCopies > 0 {
+		if m.masterCopies > 0 {
 			t.Stored++
 		}
-		if m.Deliveries > 0 {
+		if m.deliveries > 0 {
 			t.ConsumedUnique++
-			t.Duplicates += m.Deliveries - 1
+			t.Duplicates += int(m.deliveries) - 1
 		}
 	}
 	return t

@@ -20,8 +20,9 @@ func WriteText(w io.Writer, e *Explanation, onlyKey string) error {
 		writeMessage(bw, m)
 		return bw.Flush()
 	}
-	for i := range e.Messages {
-		writeMessage(bw, &e.Messages[i])
+	for i := range e.Len() {
+		m := e.At(i)
+		writeMessage(bw, &m)
 	}
 	fmt.Fprintln(bw)
 	WriteSummary(bw, e)
@@ -47,7 +48,7 @@ func writeMessage(w io.Writer, m *MessageFate) {
 // WriteSummary prints the fate counts (every fate, in taxonomy order)
 // and the grouped causes.
 func WriteSummary(w io.Writer, e *Explanation) {
-	fmt.Fprintf(w, "Fates of %s (horizon %s):\n", plural(len(e.Messages), "message"), at(e.Horizon))
+	fmt.Fprintf(w, "Fates of %s (horizon %s):\n", plural(e.Len(), "message"), at(e.Horizon))
 	for _, f := range Fates {
 		fmt.Fprintf(w, "  %-24s %6d\n", f, e.FateCounts[string(f)])
 	}

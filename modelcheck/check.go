@@ -297,7 +297,8 @@ func hasCause(res *scenarios.Result, p *Property) bool {
 // consumed-once if it names none).
 func explanation(p *Property, e *explain.Explanation) string {
 	var b bytes.Buffer
-	for _, m := range e.Messages {
+	for i := range e.Len() {
+		m := e.At(i)
 		if (len(p.Fates) == 0 && m.Fate != explain.ConsumedOnce) || slices.Contains(p.Fates, string(m.Fate)) {
 			b.WriteString("First such message:\n")
 			_ = explain.WriteText(&b, e, m.Key)

@@ -89,8 +89,8 @@ func stepCausesOf(ev *evidence) map[string][]explain.CauseCount {
 		}
 	}
 	out := map[string][]explain.CauseCount{}
-	for i := range ev.exp.Messages {
-		m := &ev.exp.Messages[i]
+	for i := range ev.exp.Len() {
+		m := ev.exp.At(i)
 		t, ok := at[m.Key]
 		if !ok || m.Fate == explain.ConsumedOnce {
 			continue
