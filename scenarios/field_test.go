@@ -93,8 +93,9 @@ func TestFieldExperimentE1Placement(t *testing.T) {
 }
 
 // TestDeterminism: the same scenario, variant and seed give the same
-// trace byte for byte and the same hash, whatever GOMAXPROCS; another
-// seed gives another trace.
+// trace byte for byte and the same hash, whatever GOMAXPROCS and whether
+// the trace is hashed behind the run (SpareCore) or not; another seed
+// gives another trace.
 func TestDeterminism(t *testing.T) {
 	s := loadField(t)
 	var a, b bytes.Buffer
@@ -106,9 +107,12 @@ func TestDeterminism(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
 	for _, procs := range []int{1, 4} {
 		runtime.GOMAXPROCS(procs)
-		r := runField(t, s, RunOptions{Variant: "network-first"})
-		if r.TraceHash != ra.TraceHash || r.Events != ra.Events {
-			t.Errorf("GOMAXPROCS %d: hash %s, %d events; want %s, %d", procs, r.TraceHash, r.Events, ra.TraceHash, ra.Events)
+		for _, spare := range []bool{false, true} {
+			var c bytes.Buffer
+			r := runField(t, s, RunOptions{Variant: "network-first", SpareCore: spare, TraceWriter: &c})
+			if r.TraceHash != ra.TraceHash || r.Events != ra.Events || !bytes.Equal(c.Bytes(), a.Bytes()) {
+				t.Errorf("GOMAXPROCS %d, SpareCore %v: hash %s, %d events, same trace %v; want %s, %d", procs, spare, r.TraceHash, r.Events, bytes.Equal(c.Bytes(), a.Bytes()), ra.TraceHash, ra.Events)
+			}
 		}
 	}
 	if other := runField(t, s, RunOptions{Variant: "network-first", Seed: 2}); other.TraceHash == ra.TraceHash {

@@ -29,6 +29,9 @@ type RunOptions struct {
 	// when a queue log or a committed offset is not linearizable (with the
 	// faults as annotations); nothing is written otherwise.
 	VisualizePath string
+	// SpareCore says the caller runs this run alone, with a core to
+	// spare (sim.Config.SpareCore); it changes the speed, never a byte.
+	SpareCore bool
 
 	// build wires the cluster into the world; nil means the model's
 	// cluster.Build. Tests of the timeline give a stand-in.
@@ -61,7 +64,7 @@ func Run(sc *Scenario, opts RunOptions) (*Result, error) {
 	if seed == 0 {
 		seed = s.Seed
 	}
-	w := sim.NewWorld(sim.Config{Seed: seed, Horizon: s.Horizon.D(), Budget: s.Budget})
+	w := sim.NewWorld(sim.Config{Seed: seed, Horizon: s.Horizon.D(), Budget: s.Budget, SpareCore: opts.SpareCore})
 	w.SetTraceWriter(opts.TraceWriter)
 	h := history.New(s.historyHint())
 	spec := s.Cluster.ClusterSpec()

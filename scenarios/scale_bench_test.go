@@ -49,7 +49,7 @@ func BenchmarkScale(b *testing.B) {
 				settle()
 				base := heapObjects()
 				stop := sampleHeapPeak()
-				res := runField(b, spec, RunOptions{})
+				res := runField(b, spec, RunOptions{SpareCore: true})
 				p := stop()
 				if res.Messages.ConsumedUnique != c.msgs {
 					b.Fatalf("%d of %d messages consumed", res.Messages.ConsumedUnique, c.msgs)

@@ -31,24 +31,46 @@ const (
 // line per delivered message. Model code adds its own kinds (World.Trace).
 
 // tracer keeps the running hash over trace lines and optionally writes them.
-// Lines are built in one reused buffer with append calls, not fmt, because
-// one is made for nearly every event.
+// Lines are built with append calls, not fmt, because one is made for
+// nearly every event, straight into the chunk of lines not hashed yet.
+//
+// Hashing is FNV-1a, one multiply per byte in a chain no two bytes can
+// share, and the trace is most of a byte per nanosecond of the run: so a
+// full chunk is hashed on another goroutine while the next one fills
+// (the second core of a single run is otherwise idle until the judges).
+// The hash is the same whoever computes it: chunks are folded in order,
+// each starting from the hash the one before ended with. A hashing
+// goroutine lives for one chunk, so a world dropped mid-run leaves none
+// behind. Written lines go to out one by one as they end, on the
+// world's goroutine, as before.
 type tracer struct {
-	hash  uint64
+	hash  uint64 // over every line before chunk and any chunk in flight
 	lines int64
-	buf   []byte
+	chunk []byte // ended lines not hashed yet; a line is built at its end
 	out   io.Writer
 	// sec and hms cache "hh:mm:ss" of the last second stamped: most lines
 	// fall in the same second as the line before.
 	sec int64
 	hms []byte
+	// inFlight, when not nil, delivers the hash after the chunk being
+	// hashed elsewhere; spare is that chunk's buffer once it is done.
+	inFlight chan uint64
+	spare    []byte
+	// behind: lines are gathered into chunks hashed on other goroutines
+	// (Config.SpareCore); otherwise each is hashed as it ends.
+	behind bool
 }
+
+// chunkSize is how many bytes of lines are handed over at once: large
+// enough that starting a goroutine is nothing beside hashing them, small
+// enough to stay in cache while they are hashed.
+const chunkSize = 1 << 20
 
 func (t *tracer) reset() { t.hash, t.sec = fnvOffset, -1 }
 
 // begin starts a line: "<time> <kind> <subject>" with kind padded to 7.
 func (t *tracer) begin(now Time, kind, subject string) []byte {
-	b := t.stamp(t.buf[:0], now)
+	b := t.stamp(t.chunk, now)
 	b = append(b, ' ')
 	b = append(b, kind...)
 	for i := len(kind); i < 7; i++ {
@@ -79,29 +101,67 @@ func (t *tracer) stamp(b []byte, now Time) []byte {
 	return append(b, d[:]...)
 }
 
-// end terminates, hashes and (optionally) writes the line.
+// end terminates the line begin started (b is the chunk with the line
+// at its tail) and writes it if a writer is set. Hashed here, the line
+// goes at once and the next is built where it was, in cache; hashed
+// behind, it stays in the chunk, handed over once full.
 func (t *tracer) end(b []byte) {
+	start := len(t.chunk)
 	b = append(b, '\n')
-	h := t.hash
-	for _, c := range b {
-		h ^= uint64(c)
-		h *= fnvPrime
-	}
-	t.hash = h
 	t.lines++
 	if t.out != nil {
-		t.out.Write(b) //nolint:errcheck // a trace sink error must not change the run
+		t.out.Write(b[start:]) //nolint:errcheck // a trace sink error must not change the run
 	}
-	t.buf = b[:0]
+	if !t.behind {
+		t.hash = fold(t.hash, b)
+		t.chunk = b[:0]
+		return
+	}
+	t.chunk = b
+	if len(b) >= chunkSize {
+		t.handOff()
+	}
 }
 
-// HashLines returns the FNV-1a 64 hash the tracer would keep for these
-// bytes (whole lines including their '\n'); tests use it on written traces.
-func HashLines(p []byte) uint64 {
-	h := uint64(fnvOffset)
+// handOff starts hashing the full chunk on another goroutine, after the
+// chunk before it is done, and takes that one's buffer for the next
+// lines.
+func (t *tracer) handOff() {
+	t.settle()
+	full, done := t.chunk, make(chan uint64, 1)
+	go func(h uint64) { done <- fold(h, full) }(t.hash)
+	t.inFlight = done
+	if t.spare == nil {
+		t.spare = make([]byte, 0, chunkSize+chunkSize/4)
+	}
+	t.chunk, t.spare = t.spare[:0], full
+}
+
+// settle waits for the chunk in flight, if any, and takes its hash.
+func (t *tracer) settle() {
+	if t.inFlight != nil {
+		t.hash = <-t.inFlight
+		t.inFlight = nil
+	}
+}
+
+// sum is the hash over every line so far.
+func (t *tracer) sum() uint64 {
+	t.settle()
+	t.hash = fold(t.hash, t.chunk)
+	t.chunk = t.chunk[:0]
+	return t.hash
+}
+
+// fold continues the FNV-1a 64 hash h over p.
+func fold(h uint64, p []byte) uint64 {
 	for _, c := range p {
 		h ^= uint64(c)
 		h *= fnvPrime
 	}
 	return h
 }
+
+// HashLines returns the FNV-1a 64 hash the tracer would keep for these
+// bytes (whole lines including their '\n'); tests use it on written traces.
+func HashLines(p []byte) uint64 { return fold(fnvOffset, p) }

@@ -2,6 +2,8 @@ package sim
 
 import (
 	"bytes"
+	"runtime"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -154,6 +156,48 @@ func TestTrace_HashOfWrittenLinesEqualsTraceHash(t *testing.T) {
 	}
 	if HashLines(nil) != NewWorld(Config{}).TraceHash() {
 		t.Fatal("an empty trace must hash to the FNV offset basis")
+	}
+}
+
+// TestTrace_HashedBehindEqualsHashedInline: with a core to spare the
+// trace is hashed a chunk at a time on other goroutines; the hash, read
+// mid-run and at the end, is that of the written bytes either way, on
+// one P or two, for a trace of many chunks ending mid-chunk.
+func TestTrace_HashedBehindEqualsHashedInline(t *testing.T) {
+	run := func(spare bool, procs int) (mid, end uint64, written []byte) {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		w := NewWorld(Config{Seed: 5, SpareCore: spare})
+		var buf bytes.Buffer
+		w.SetTraceWriter(&buf)
+		text := make([]byte, 0, 200)
+		for i := range 3 * chunkSize / 60 {
+			text = append(text[:0], "line "...)
+			text = strconv.AppendInt(text, int64(i), 10)
+			for range i % 150 { // lines of every length, some long
+				text = append(text, 'x')
+			}
+			w.TraceBytes("note", "test", text)
+			if i == chunkSize/60 {
+				mid = w.TraceHash()
+				if mid != HashLines(buf.Bytes()) {
+					t.Fatalf("spare=%v GOMAXPROCS=%d: mid-run TraceHash %x, hash of the written lines %x", spare, procs, mid, HashLines(buf.Bytes()))
+				}
+			}
+		}
+		if handedOff := w.tr.spare != nil; handedOff != spare {
+			t.Fatalf("spare=%v: chunks handed over to other goroutines: %v", spare, handedOff)
+		}
+		return mid, w.TraceHash(), buf.Bytes()
+	}
+	mid0, end0, out0 := run(false, 2)
+	if len(out0) < 2*chunkSize || end0 != HashLines(out0) {
+		t.Fatalf("inline: %d bytes written (want several chunks), TraceHash %x, hash of them %x", len(out0), end0, HashLines(out0))
+	}
+	for _, procs := range []int{1, 2} {
+		mid, end, out := run(true, procs)
+		if mid != mid0 || end != end0 || !bytes.Equal(out, out0) {
+			t.Fatalf("GOMAXPROCS=%d: hashed behind %x then %x, inline %x then %x (same bytes written: %v)", procs, mid, end, mid0, end0, bytes.Equal(out, out0))
+		}
 	}
 }
 

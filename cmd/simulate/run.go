@@ -38,7 +38,7 @@ func (f *runFlags) timedRun(name string, trace io.Writer, visualize string) (*sc
 	}
 	start := time.Now()
 	res, err := scenarios.Run(sc, scenarios.RunOptions{Variant: f.variant, Seed: f.seed, Overrides: f.sets,
-		TraceWriter: trace, VisualizePath: visualize})
+		TraceWriter: trace, VisualizePath: visualize, SpareCore: true})
 	if err != nil {
 		return nil, err
 	}
