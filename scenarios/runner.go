@@ -80,7 +80,8 @@ func Run(sc *Scenario, opts RunOptions) (*Result, error) {
 	tl.schedule()
 	outcome := w.Run()
 	tl.finish()
-	h.Seal() // the judges only read it
+	env.Rec.Flush() // every record packed (see model.Recorder)
+	h.Seal()        // the judges only read it
 	res := &Result{
 		Scenario: s.Name, Variant: s.Variant, Seed: seed, CountsFrom: s.CountsFrom,
 		TraceHash: fmt.Sprintf("%016x", w.TraceHash()), Events: w.Events(),

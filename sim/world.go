@@ -181,6 +181,10 @@ func (w *World) RunUntil(t Time) Outcome {
 	return w.outcome
 }
 
+// SpareCore is Config.SpareCore: whether work that can may go to other
+// goroutines while this world runs (the model's recorder asks).
+func (w *World) SpareCore() bool { return w.cfg.SpareCore }
+
 // Hosts returns the hosts in the order they were added.
 func (w *World) Hosts() []*Host { return w.order }
 
