@@ -43,7 +43,11 @@ const batchLen = 2048
 
 // NewRecorder records into h on world w.
 func NewRecorder(w *sim.World, h *history.History) *Recorder {
-	return &Recorder{w: w, h: h, behind: w.SpareCore(), next: int64(h.Len())}
+	r := &Recorder{w: w, h: h, behind: w.SpareCore(), next: int64(h.Len())}
+	if r.behind {
+		r.batch = make([]history.Record, 0, batchLen)
+	}
+	return r
 }
 
 // History is the history being written, with every record added so far.

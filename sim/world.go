@@ -85,7 +85,9 @@ func NewWorld(cfg Config) *World {
 	}
 	w := &World{cfg: cfg, horizon: Time(cfg.Horizon), streams: map[string]*Rand{}, hosts: map[string]*Host{}}
 	w.tr.reset()
-	w.tr.behind = cfg.SpareCore
+	if w.tr.behind = cfg.SpareCore; w.tr.behind {
+		w.tr.chunk = make([]byte, 0, chunkSize+chunkSize/4)
+	}
 	w.net = newNetwork(w)
 	return w
 }
