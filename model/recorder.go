@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"rmqsim/history"
+	"rmqsim/par"
 	"rmqsim/sim"
 )
 
@@ -17,7 +18,9 @@ import (
 // the cache misses of a million keys) was 28 % of a long run's event
 // loop. The records, their order and their Seqs are those packing each
 // at once gives; the world's goroutine numbers them, and touches the
-// history only through History, which waits for every batch first.
+// history only through History, which waits for every batch first. The
+// goroutines are par.Start's: the model starts none of its own, and no
+// node's state machine sees any of this.
 type Recorder struct {
 	w       *sim.World
 	h       *history.History
@@ -33,7 +36,7 @@ type Recorder struct {
 	next     int64
 	batch    []history.Record
 	spare    []history.Record
-	inFlight chan bool
+	inFlight *par.Later[bool]
 }
 
 // batchLen is how many records are handed over to be packed at once
@@ -72,7 +75,7 @@ func (r *Recorder) settle() {
 	if r.inFlight == nil {
 		return
 	}
-	renumbered := <-r.inFlight
+	renumbered := r.inFlight.Wait()
 	r.inFlight = nil
 	if renumbered {
 		panic("model: Recorder: a record packed behind got another Seq than the one it was traced with")
@@ -83,17 +86,16 @@ func (r *Recorder) settle() {
 // before it is done, and takes that one's buffer for the next records.
 func (r *Recorder) handOff() {
 	r.settle()
-	full, done, h := r.batch, make(chan bool, 1), r.h
-	go func() {
+	full, h := r.batch, r.h
+	r.inFlight = par.Start(func() bool {
 		renumbered := false
 		for i := range full {
 			want := full[i].Seq
 			renumbered = h.AddRecord(&full[i]) != want || renumbered
 		}
 		clear(full) // let go of the records' strings and slices
-		done <- renumbered
-	}()
-	r.inFlight = done
+		return renumbered
+	})
 	if r.spare == nil {
 		r.spare = make([]history.Record, 0, batchLen)
 	}

@@ -2,7 +2,8 @@
 // run read the same sealed history and share nothing else, so on a
 // machine with a core to spare they need not wait for one another; what
 // each computes, and so every output, is the same whether they run in
-// turn or together, on any GOMAXPROCS.
+// turn or together, on any GOMAXPROCS. Start (later.go) is the one way
+// the deterministic core hands bookkeeping behind a running world.
 package par
 
 import "sync"

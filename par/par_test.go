@@ -51,3 +51,32 @@ func TestDoRepanicsTheFirstPanic(t *testing.T) {
 		t.Fatalf("recovered %v from the caller's own goroutine, want %q", got, "first")
 	}
 }
+
+// TestLaterReturnsAndRepanics: Wait gives f's result, on one P or
+// several, and a panic in f reaches the caller's recover from Wait.
+func TestLaterReturnsAndRepanics(t *testing.T) {
+	for _, procs := range []int{1, 2} {
+		old := runtime.GOMAXPROCS(procs)
+		data := []int{1, 2, 3, 4}
+		l := Start(func() int {
+			s := 0
+			for _, v := range data {
+				s += v
+			}
+			return s
+		})
+		got := l.Wait()
+		runtime.GOMAXPROCS(old)
+		if got != 10 {
+			t.Errorf("GOMAXPROCS=%d: Wait gave %d, want 10", procs, got)
+		}
+	}
+	got := func() (v any) {
+		defer func() { v = recover() }()
+		Start(func() bool { panic("boom") }).Wait()
+		return nil
+	}()
+	if got != "boom" {
+		t.Fatalf("recovered %v from Wait, want the panic of f", got)
+	}
+}

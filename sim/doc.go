@@ -16,7 +16,10 @@
 //     the model adds) produces one stable text line. A running 64-bit FNV-1a
 //     hash over the lines is always kept (World.TraceHash); writing the lines
 //     is optional (World.SetTraceWriter). Same seed and inputs ⇒ same lines ⇒
-//     same hash, for any GOMAXPROCS: the kernel is single-threaded.
+//     same hash, for any GOMAXPROCS: the kernel is single-threaded. With
+//     Config.SpareCore the bytes are hashed a chunk at a time on other
+//     goroutines (par.Start) while the run goes on, folded in order: where
+//     the hash is computed changes, never the hash.
 //   - A host is up or powered off; its network interface can go down first
 //     (network-first shutdown). A process on it is running, killed or stopped.
 //     Restarting a service gives a fresh Process; the old one stays dead, and
@@ -33,5 +36,6 @@
 //   - The trace's line format is listed in trace.go.
 //
 // Model code (package model) builds on these primitives with callbacks; it may
-// not start goroutines, read the clock or create randomness itself.
+// not start goroutines, read the clock or create randomness itself (its
+// history recorder alone hands packing to par.Start, see model.Recorder).
 package sim

@@ -1,6 +1,10 @@
 package sim
 
-import "io"
+import (
+	"io"
+
+	"rmqsim/par"
+)
 
 const (
 	fnvOffset = 14695981039346656037
@@ -40,8 +44,8 @@ const (
 // (the second core of a single run is otherwise idle until the judges).
 // The hash is the same whoever computes it: chunks are folded in order,
 // each starting from the hash the one before ended with. A hashing
-// goroutine lives for one chunk, so a world dropped mid-run leaves none
-// behind. Written lines go to out one by one as they end, on the
+// goroutine (par.Start) lives for one chunk, so a world dropped mid-run
+// leaves none behind. Written lines go to out one by one as they end, on the
 // world's goroutine, as before.
 type tracer struct {
 	hash  uint64 // over every line before chunk and any chunk in flight
@@ -52,9 +56,9 @@ type tracer struct {
 	// fall in the same second as the line before.
 	sec int64
 	hms []byte
-	// inFlight, when not nil, delivers the hash after the chunk being
-	// hashed elsewhere; spare is that chunk's buffer once it is done.
-	inFlight chan uint64
+	// inFlight, when not nil, is the hash after the chunk being hashed
+	// elsewhere; spare is that chunk's buffer once it is done.
+	inFlight *par.Later[uint64]
 	spare    []byte
 	// behind: lines are gathered into chunks hashed on other goroutines
 	// (Config.SpareCore); otherwise each is hashed as it ends.
@@ -128,9 +132,8 @@ func (t *tracer) end(b []byte) {
 // lines.
 func (t *tracer) handOff() {
 	t.settle()
-	full, done := t.chunk, make(chan uint64, 1)
-	go func(h uint64) { done <- fold(h, full) }(t.hash)
-	t.inFlight = done
+	full, h := t.chunk, t.hash
+	t.inFlight = par.Start(func() uint64 { return fold(h, full) })
 	if t.spare == nil {
 		t.spare = make([]byte, 0, chunkSize+chunkSize/4)
 	}
@@ -140,7 +143,7 @@ func (t *tracer) handOff() {
 // settle waits for the chunk in flight, if any, and takes its hash.
 func (t *tracer) settle() {
 	if t.inFlight != nil {
-		t.hash = <-t.inFlight
+		t.hash = t.inFlight.Wait()
 		t.inFlight = nil
 	}
 }
